@@ -1,0 +1,3 @@
+module github.com/key-protect-sync/kp-sync
+
+go 1.26.5
