@@ -5,16 +5,16 @@ import (
 	"time"
 )
 
-// Fault replaces the normal answer to one Key Protect request.
+// Fault replaces the normal response to one Key Protect request.
 type Fault struct {
 	Status int
 	// RetryAfter is the Retry-After header value; "" sends none.
 	RetryAfter  string
 	Body        string
 	ContentType string
-	// Drop closes the connection without an answer.
+	// Drop closes the connection without a response.
 	Drop bool
-	// Hang sends no answer until the client gives up or the server closes.
+	// Hang sends no response until the client gives up or the server closes.
 	Hang bool
 }
 

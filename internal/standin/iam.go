@@ -102,7 +102,7 @@ type iamError struct {
 	ErrorMessage string `json:"errorMessage"`
 }
 
-// serveIAMToken answers POST /identity/token with grant_type=refresh_token,
+// serveIAMToken handles POST /identity/token with grant_type=refresh_token,
 // the request that the SDK's RefreshIAMToken sends
 // (bluemix/authentication/iam in ibm-cloud-cli-sdk v1.12.1). The new access
 // and refresh tokens are accepted at once; the old refresh token stays

@@ -124,7 +124,7 @@ func (s *Server) serveKeyProtect(w http.ResponseWriter, r *http.Request, region,
 		return s.serveSync(w, instanceID, keyRef, ring)
 	}
 
-	// NOTE: the stand-in serves only the sync and registrations routes; the
+	// NOTE: the stand-in serves only the sync and registrations routes. The
 	// real service has many more, so a 404 here may be a gap of the stand-in.
 	return writeKPError(w, http.StatusNotFound, "Not Found: The requested resource could not be found",
 		"NOT_FOUND_ERR", "The stand-in does not serve "+r.Method+" /api/v2/"+route)
@@ -143,7 +143,7 @@ func writeMethodNotAllowed(w http.ResponseWriter, r *http.Request) int {
 }
 
 // NOTE: the summaries of errors other than 409 REQ_TOO_EARLY_ERR follow the
-// pattern of messages in keyprotect-go-client v0.17.3 tests; their exact
+// pattern of messages in keyprotect-go-client v0.17.3 tests. Their exact
 // wording was not checked against the live service.
 func writeKeyNotFound(w http.ResponseWriter, summary string) int {
 	return writeKPError(w, http.StatusNotFound, "Not Found: "+summary, "KEY_NOT_FOUND_ERR", "Key does not exist")

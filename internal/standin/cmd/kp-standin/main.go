@@ -122,7 +122,7 @@ func run(opts options) error {
 	}
 
 	// Signals are caught before the URL is published, so a script that
-	// reads the URL file and then stops the server always sees the counters.
+	// reads the URL file and then stops the server still gets the counters.
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 
