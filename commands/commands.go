@@ -1,0 +1,102 @@
+// Package commands routes a plug-in invocation to its command and holds what
+// the commands share: exit statuses and the way errors reach the user.
+package commands
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/terminal"
+	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/plugin"
+
+	"github.com/key-protect-sync/kp-sync/i18n"
+	"github.com/key-protect-sync/kp-sync/internal/usermsg"
+	"github.com/key-protect-sync/kp-sync/metadata"
+)
+
+// Exit statuses, the same for every command and documented in the README.
+const (
+	ExitOK          = 0
+	ExitFailed      = 1   // a request failed, or the session is unusable
+	ExitUsage       = 2   // incorrect usage; nothing was sent
+	ExitTooEarly    = 3   // nothing failed, but a key was synced within the hour
+	ExitInterrupted = 130 // SIGINT or SIGTERM, as shells report 128+2
+)
+
+// Runner runs one command and returns its exit status.
+type Runner func(ctx context.Context, env Env, args []string) int
+
+// Env is what every command gets from the host.
+type Env struct {
+	UI      terminal.UI
+	Context plugin.PluginContext
+	Getenv  func(string) string
+}
+
+var runners = map[string]Runner{}
+
+// Register makes run the runner of command name in namespace. Command
+// packages call it from init.
+func Register(namespace, name string, run Runner) {
+	runners[namespace+" "+name] = run
+}
+
+// Run runs the command named by args[0] in namespace and returns the exit
+// status.
+func Run(ctx context.Context, env Env, namespace string, args []string) int {
+	if len(args) == 0 {
+		env.UI.Failed("%s", i18n.T("error.command.missing"))
+		return ExitUsage
+	}
+	run, ok := runners[namespace+" "+args[0]]
+	if !ok {
+		env.UI.Failed("%s", i18n.T("error.command.unknown", map[string]any{
+			"Command": strings.TrimSpace(namespace + " " + args[0]),
+		}))
+		return ExitUsage
+	}
+	return run(ctx, env, args[1:])
+}
+
+// WantsHelp reports whether args ask for help with -h or --help before any
+// "--" that ends the options.
+func WantsHelp(args []string) bool {
+	for _, arg := range args {
+		switch arg {
+		case "--":
+			return false
+		case "-h", "--help", "-help":
+			return true
+		}
+	}
+	return false
+}
+
+// PrintHelp writes the help of command to stdout.
+func PrintHelp(ui terminal.UI, command plugin.Command) {
+	ui.Print("%s", strings.TrimSuffix(metadata.Help(command), "\n"))
+}
+
+// Fail reports err to the user on stderr and returns the exit status for it:
+// incorrect usage gets the guide's "Incorrect Usage." form with the
+// command's help, anything else FAILED with the translated message.
+func Fail(ui terminal.UI, command plugin.Command, err error) int {
+	var userErr *usermsg.Error
+	if !errors.As(err, &userErr) {
+		ui.Failed("%s", err.Error())
+		return ExitFailed
+	}
+	message := Message(userErr)
+	if userErr.Usage {
+		ui.Failed("%s\n%s\n\n%s", i18n.T("error.incorrect-usage"), message, metadata.Help(command))
+		return ExitUsage
+	}
+	ui.Failed("%s", message)
+	return ExitFailed
+}
+
+// Message translates a user error.
+func Message(err *usermsg.Error) string {
+	return i18n.T(err.ID, err.Data)
+}

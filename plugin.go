@@ -1,0 +1,123 @@
+// Command kp-sync is an IBM Cloud CLI plug-in that adds "ibmcloud kp key
+// sync": it asks Key Protect to notify the cloud services associated with a
+// root key of the key's last lifecycle event again.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix"
+	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/terminal"
+	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/trace"
+	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/plugin"
+
+	"github.com/key-protect-sync/kp-sync/commands"
+	_ "github.com/key-protect-sync/kp-sync/commands/keysync" // registers kp key sync
+	"github.com/key-protect-sync/kp-sync/i18n"
+	"github.com/key-protect-sync/kp-sync/internal/hostconfig"
+	"github.com/key-protect-sync/kp-sync/internal/usermsg"
+	"github.com/key-protect-sync/kp-sync/metadata"
+)
+
+// KPSyncPlugin is the plug-in the ibmcloud host loads.
+type KPSyncPlugin struct {
+	exitCode int
+}
+
+// GetMetadata returns the namespaces and commands the plug-in adds.
+func (p *KPSyncPlugin) GetMetadata() plugin.PluginMetadata {
+	return metadata.Get()
+}
+
+// Run runs the command in args[0] of the namespace the host set in
+// IBMCLOUD_PLUGIN_NAMESPACE.
+func (p *KPSyncPlugin) Run(pluginContext plugin.PluginContext, args []string) {
+	i18n.Init(pluginContext.Locale())
+
+	terminal.UserAskedForColors = pluginContext.ColorEnabled()
+	terminal.InitColorSupport()
+	ui := terminal.NewStdUI()
+	ui.SetQuiet(strings.EqualFold(bluemix.EnvQuiet.Get(), "true"))
+
+	trace.Logger = trace.NewLogger(pluginContext.Trace())
+	if closer, ok := trace.Logger.(trace.PrinterCloser); ok {
+		defer closer.Close()
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	env := commands.Env{UI: ui, Context: pluginContext, Getenv: os.Getenv}
+	p.exitCode = commands.Run(ctx, env, pluginContext.CommandNamespace(), args)
+}
+
+func main() {
+	args := os.Args[1:]
+	kpPlugin := &KPSyncPlugin{}
+
+	if len(args) == 1 && args[0] == "SendMetadata" {
+		plugin.Start(kpPlugin)
+		return
+	}
+
+	// Run directly, the binary takes the namespace as leading words, as in
+	// "kp-sync kp key sync KEY"; the host passes it in the environment.
+	if namespace, rest := splitNamespace(args); namespace != "" {
+		_ = bluemix.EnvPluginNamespace.Set(namespace)
+		args = rest
+	}
+
+	if err := hostconfig.Check(hostconfig.Path()); err != nil {
+		// Help needs no session, so it is printed even without a usable
+		// config, in the locale of the environment.
+		i18n.Init("")
+		ui := terminal.NewStdUI()
+		namespace := bluemix.EnvPluginNamespace.Get()
+		if command, ok := helpRequest(namespace, args); ok {
+			commands.PrintHelp(ui, command)
+			os.Exit(commands.ExitOK)
+		}
+		ui.Failed("%s", commands.Message(err.(*usermsg.Error)))
+		os.Exit(commands.ExitFailed)
+	}
+
+	os.Exit(run(kpPlugin, args))
+}
+
+// run starts the plug-in through the SDK and turns a panic inside the SDK,
+// such as its "configuration error", into a FAILED message.
+func run(kpPlugin *KPSyncPlugin, args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			terminal.NewStdUI().Failed("%s", i18n.T("error.internal", map[string]any{"Error": fmt.Sprint(r)}))
+			code = commands.ExitFailed
+		}
+	}()
+	plugin.StartWithArgs(kpPlugin, args)
+	return kpPlugin.exitCode
+}
+
+// helpRequest returns the command whose help args ask for.
+func helpRequest(namespace string, args []string) (plugin.Command, bool) {
+	if len(args) == 0 || !commands.WantsHelp(args[1:]) {
+		return plugin.Command{}, false
+	}
+	return metadata.Find(namespace, args[0])
+}
+
+// splitNamespace returns the longest leading words of args that name a
+// namespace of the plug-in, and the arguments after them.
+func splitNamespace(args []string) (string, []string) {
+	for n := min(len(args), 2); n > 0; n-- {
+		words := strings.Join(args[:n], " ")
+		if metadata.IsNamespace(words) {
+			return words, args[n:]
+		}
+	}
+	return "", args
+}
