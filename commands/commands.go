@@ -89,7 +89,7 @@ func Fail(ui terminal.UI, command plugin.Command, err error) int {
 	}
 	message := Message(userErr)
 	if userErr.Usage {
-		ui.Failed("%s\n%s\n\n%s", i18n.T("error.incorrect-usage"), message, metadata.Help(command))
+		ui.Failed("%s\n%s\n\n%s", i18n.T("error.incorrect-usage"), message, strings.TrimSuffix(metadata.Help(command), "\n"))
 		return ExitUsage
 	}
 	ui.Failed("%s", message)
