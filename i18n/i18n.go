@@ -3,13 +3,17 @@
 // The translations live in resources/all.LOCALE.json, one flat JSON object of
 // message ID to text per locale, embedded in the binary. Texts use Go template
 // fields such as {{.Key}}, never positional arguments, so that a translation
-// may reorder them.
+// may reorder them. The locales are the ten that the IBM Cloud CLI ships:
+// en_US, de_DE, es_ES, fr_FR, it_IT, ja_JP, ko_KR, pt_BR, zh_Hans and
+// zh_Hant.
 package i18n
 
 import (
 	"embed"
 	"encoding/json"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -23,105 +27,112 @@ const DefaultLocale = "en_US"
 //go:embed resources/all.*.json
 var resources embed.FS
 
-var (
-	mu        sync.Mutex
+// catalog is the parsed translation file of one locale.
+type catalog struct {
+	locale    string
 	localizer *goi18n.Localizer
-	current   string
+}
+
+var (
+	mu sync.Mutex
+	// active is the catalog of the chosen locale, set by Init or, failing
+	// that, by the first call to T.
+	active *catalog
+	// source is the en_US catalog that T falls back to, parsed the first
+	// time a message is missing from the active locale.
+	source *catalog
 )
 
-// Init selects the locale for all later calls to T. The host's configured
-// locale wins; when it is empty or not supported, the POSIX locale
-// variables decide, and en_US is the last resort. Only the file of the
-// chosen locale is parsed.
+// Init selects the locale for all later calls to T: the host's configured
+// locale when it names a supported one, else the POSIX locale variables,
+// else en_US (see Resolve). Only the file of the chosen locale is parsed.
 func Init(hostLocale string) {
 	locale := Resolve(hostLocale, os.Getenv)
 
 	mu.Lock()
 	defer mu.Unlock()
-	load(locale)
+	active = load(locale)
 }
 
 // Locale returns the locale that T translates into.
 func Locale() string {
-	mu.Lock()
-	defer mu.Unlock()
-	if localizer == nil {
-		load(Resolve("", os.Getenv))
-	}
-	return current
+	return activeCatalog().locale
 }
 
 // T returns the text of message id in the selected locale, with the fields
-// of data filled in. A message missing from the locale falls back to en_US,
-// and a message missing from en_US too is returned as its ID, so a gap shows
-// up in the output instead of an empty line.
+// of data filled in. A message missing from the locale, or one whose
+// template fails, falls back to en_US. A message missing from en_US too is
+// returned as its ID, so a gap shows up in the output instead of an empty
+// line.
 func T(id string, data ...map[string]any) string {
-	mu.Lock()
-	if localizer == nil {
-		load(Resolve("", os.Getenv))
-	}
-	l := localizer
-	mu.Unlock()
-
 	config := &goi18n.LocalizeConfig{MessageID: id}
-	if len(data) > 0 {
+	if len(data) > 0 && data[0] != nil {
 		config.TemplateData = data[0]
 	}
-	text, err := l.Localize(config)
-	if err != nil || text == "" {
-		return fallback(id, config)
+
+	current := activeCatalog()
+	if text, err := current.localizer.Localize(config); err == nil {
+		return text
 	}
-	return text
+	if current.locale == DefaultLocale {
+		return id
+	}
+	if text, err := sourceCatalog().localizer.Localize(config); err == nil {
+		return text
+	}
+	return id
 }
 
-// fallback translates id from en_US, parsing that file only when a message
-// is missing from the selected locale.
-func fallback(id string, config *goi18n.LocalizeConfig) string {
+func activeCatalog() *catalog {
 	mu.Lock()
 	defer mu.Unlock()
-	if current == DefaultLocale {
-		return id
+	if active == nil {
+		active = load(Resolve("", os.Getenv))
 	}
-	bundle := goi18n.NewBundle(language.AmericanEnglish)
-	if err := parse(bundle, DefaultLocale); err != nil {
-		return id
-	}
-	text, err := goi18n.NewLocalizer(bundle, "en-US").Localize(config)
-	if err != nil {
-		return id
-	}
-	return text
+	return active
 }
 
-// load must be called with mu held.
-func load(locale string) {
-	bundle := goi18n.NewBundle(language.AmericanEnglish)
-	if err := parse(bundle, locale); err != nil {
+func sourceCatalog() *catalog {
+	mu.Lock()
+	defer mu.Unlock()
+	if source == nil {
+		source = load(DefaultLocale)
+	}
+	return source
+}
+
+// load parses the file of locale. A locale without a readable file gets the
+// en_US file instead; the tests parse every embedded file, so that happens
+// only for a locale name that Resolve would not return.
+func load(locale string) *catalog {
+	messages, err := Messages(locale)
+	if err != nil {
 		locale = DefaultLocale
-		// The en_US file is embedded and checked by the tests, so this
-		// cannot fail in a released binary.
-		_ = parse(bundle, locale)
+		messages, _ = Messages(locale)
 	}
-	localizer = goi18n.NewLocalizer(bundle, Tag(locale))
-	current = locale
+
+	tag := language.Make(Tag(locale))
+	bundle := goi18n.NewBundle(tag)
+	for id, text := range messages {
+		// AddMessages fails only for an invalid tag, and Tag of an
+		// embedded file name is valid.
+		_ = bundle.AddMessages(tag, &goi18n.Message{ID: id, Other: text})
+	}
+	return &catalog{locale: locale, localizer: goi18n.NewLocalizer(bundle, tag.String())}
 }
 
-func parse(bundle *goi18n.Bundle, locale string) error {
-	data, err := resources.ReadFile("resources/all." + locale + ".json")
+// Messages returns the message ID to text map of locale's embedded file.
+func Messages(locale string) (map[string]string, error) {
+	name := "resources/all." + locale + ".json"
+	data, err := resources.ReadFile(name)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("read translations of %s: %w", locale, err)
 	}
 	var messages map[string]string
 	if err := json.Unmarshal(data, &messages); err != nil {
-		return err
+		return nil, fmt.Errorf("parse %s: %w", name, err)
 	}
-	tag := language.Make(Tag(locale))
-	for id, text := range messages {
-		if err := bundle.AddMessages(tag, &goi18n.Message{ID: id, Other: text}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return messages, nil
 }
 
 // Tag turns an ibmcloud locale name such as zh_Hans into a BCP 47 tag.
@@ -129,7 +140,8 @@ func Tag(locale string) string {
 	return strings.ReplaceAll(locale, "_", "-")
 }
 
-// Supported returns the locales that have a translation file.
+// Supported returns the locales that have an embedded translation file,
+// sorted by name.
 func Supported() []string {
 	entries, err := resources.ReadDir("resources")
 	if err != nil {
@@ -137,26 +149,50 @@ func Supported() []string {
 	}
 	var locales []string
 	for _, entry := range entries {
-		name := strings.TrimSuffix(strings.TrimPrefix(entry.Name(), "all."), ".json")
-		locales = append(locales, name)
+		name, ok := strings.CutPrefix(entry.Name(), "all.")
+		if !ok {
+			continue
+		}
+		if name, ok = strings.CutSuffix(name, ".json"); ok {
+			locales = append(locales, name)
+		}
 	}
+	slices.Sort(locales)
 	return locales
 }
 
-// Resolve picks the supported locale for the host's configured locale, else
-// for LC_ALL, LC_MESSAGES or LANG as getenv returns them, else en_US.
+// localeVariables are the POSIX variables for the language of messages, in
+// the order of precedence that setlocale(3) gives them.
+var localeVariables = []string{"LC_ALL", "LC_MESSAGES", "LANG"}
+
+// Resolve picks the locale of the messages. The host's configured locale
+// wins when it is near a supported locale. Otherwise the first of LC_ALL,
+// LC_MESSAGES and LANG that getenv returns non-empty decides, as it does for
+// other programs: its nearest supported locale, or en_US when it is C, POSIX
+// or a language without a translation. With none of them set, the locale
+// is en_US.
 func Resolve(hostLocale string, getenv func(string) string) string {
-	candidates := []string{hostLocale, getenv("LC_ALL"), getenv("LC_MESSAGES"), getenv("LANG")}
-	for _, candidate := range candidates {
-		if locale := match(candidate); locale != "" {
+	if locale := match(hostLocale); locale != "" {
+		return locale
+	}
+	for _, variable := range localeVariables {
+		value := getenv(variable)
+		if value == "" {
+			continue
+		}
+		if locale := match(value); locale != "" {
 			return locale
 		}
+		return DefaultLocale
 	}
 	return DefaultLocale
 }
 
-// match maps a locale name such as "fr_CA.UTF-8", "zh-TW" or "pt" to the
-// nearest supported locale, or returns "" when none is near enough.
+// match maps a locale name such as "fr_CA.UTF-8", "zh_TW" or "pt" to the
+// nearest supported locale, or returns "" when none has its language. The
+// language decides, and for Chinese the script, written or implied by the
+// region: zh_CN and zh_SG are Simplified, zh_TW, zh_HK and zh_MO
+// Traditional.
 func match(name string) string {
 	if i := strings.IndexAny(name, ".@"); i >= 0 {
 		name = name[:i]
@@ -164,38 +200,32 @@ func match(name string) string {
 	if name == "" || name == "C" || name == "POSIX" {
 		return ""
 	}
-	name = strings.ReplaceAll(name, "-", "_")
+	tag, err := language.Parse(Tag(name))
+	if err != nil {
+		return ""
+	}
+	base, _ := tag.Base()
+	script, _ := tag.Script()
 
-	supported := Supported()
-	for _, locale := range supported {
-		if strings.EqualFold(locale, name) {
+	var sameLanguage []string
+	for _, locale := range Supported() {
+		supported := language.Make(Tag(locale))
+		supportedBase, _ := supported.Base()
+		if supportedBase == base {
+			sameLanguage = append(sameLanguage, locale)
+		}
+	}
+	switch len(sameLanguage) {
+	case 0:
+		return ""
+	case 1:
+		return sameLanguage[0]
+	}
+	for _, locale := range sameLanguage {
+		supportedScript, _ := language.Make(Tag(locale)).Script()
+		if supportedScript == script {
 			return locale
 		}
 	}
-
-	language, region, _ := strings.Cut(name, "_")
-	language = strings.ToLower(language)
-	if language == "zh" {
-		switch strings.ToUpper(region) {
-		case "TW", "HK", "MO", "HANT":
-			return pick(supported, "zh_Hant")
-		default:
-			return pick(supported, "zh_Hans")
-		}
-	}
-	for _, locale := range supported {
-		if strings.HasPrefix(strings.ToLower(locale), language+"_") {
-			return locale
-		}
-	}
-	return ""
-}
-
-func pick(supported []string, locale string) string {
-	for _, candidate := range supported {
-		if candidate == locale {
-			return locale
-		}
-	}
-	return ""
+	return sameLanguage[0]
 }
