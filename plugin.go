@@ -61,6 +61,9 @@ func main() {
 	kpPlugin := &KPSyncPlugin{}
 
 	if len(args) == 1 && args[0] == "SendMetadata" {
+		// The descriptions the host shows in its help come from here, in
+		// the locale of the host config as every other message.
+		i18n.Init(hostconfig.Locale(hostconfig.Path()))
 		plugin.Start(kpPlugin)
 		return
 	}

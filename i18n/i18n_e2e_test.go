@@ -1,12 +1,15 @@
 package i18n_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"text/template"
 	"time"
+
+	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/plugin"
 
 	"github.com/key-protect-sync/kp-sync/i18n"
 	"github.com/key-protect-sync/kp-sync/internal/standin"
@@ -197,5 +200,43 @@ func TestHostLocaleBeforeLANG(t *testing.T) {
 	want := render(t, "zh_Hant", "sync.done", map[string]any{"Key": session.key})
 	if !strings.Contains(result.Stdout, want) {
 		t.Errorf("stdout lacks the Traditional Chinese result %q:\n%s", want, result.Stdout)
+	}
+}
+
+func TestMetadataInHostLocale(t *testing.T) {
+	host := testhost.NewHost(t, testhost.HostOptions{Locale: "ja_JP"})
+
+	result := host.RunAs("", "SendMetadata")
+
+	if result.ExitCode != 0 {
+		t.Fatalf("exit code = %d, want 0\nstderr:\n%s", result.ExitCode, result.Stderr)
+	}
+	var metadata plugin.PluginMetadata
+	if err := json.Unmarshal([]byte(result.Stdout), &metadata); err != nil {
+		t.Fatalf("SendMetadata output is not PluginMetadata JSON: %v\n%s", err, result.Stdout)
+	}
+
+	var got []string
+	for _, namespace := range metadata.Namespaces {
+		got = append(got, namespace.Description)
+	}
+	for _, command := range metadata.Commands {
+		got = append(got, command.Description)
+		for _, flag := range command.Flags {
+			got = append(got, flag.Description)
+		}
+	}
+	ids := []string{
+		"namespace.kp.description", "namespace.kp-key.description",
+		"command.sync.description",
+		"flag.instance-id.description", "flag.key-ring.description", "flag.output.description",
+	}
+	if len(got) != len(ids) {
+		t.Fatalf("metadata has %d descriptions, want %d: %q", len(got), len(ids), got)
+	}
+	for i, id := range ids {
+		if want := render(t, "ja_JP", id, nil); got[i] != want {
+			t.Errorf("description %d = %q, want the ja_JP text of %s %q", i, got[i], id, want)
+		}
 	}
 }

@@ -44,3 +44,19 @@ func Check(path string) error {
 	}
 	return nil
 }
+
+// Locale returns the locale that `ibmcloud config --locale` stored in the
+// config file at path, and "" when the file sets none or cannot be read.
+// SendMetadata needs it because the SDK answers that request without
+// building a plug-in context.
+func Locale(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	var config struct{ Locale string }
+	if err := json.Unmarshal(data, &config); err != nil {
+		return ""
+	}
+	return config.Locale
+}
