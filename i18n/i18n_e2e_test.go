@@ -158,6 +158,27 @@ func TestUsageErrorInJapanese(t *testing.T) {
 	checkUsageErrorTranslated(t, "ja_JP")
 }
 
+func TestUnknownOptionInFrench(t *testing.T) {
+	session := newSyncSession(t, "fr_FR")
+
+	result := session.host.Run([]string{"sync", session.key, "-i", session.instance, "--regionn", "eu-de"},
+		"KP_TARGET_ADDR="+session.srv.URL)
+
+	if result.ExitCode != 2 {
+		t.Errorf("exit code = %d, want 2\nstderr:\n%s", result.ExitCode, result.Stderr)
+	}
+	want := render(t, "fr_FR", "error.option.unknown", map[string]any{"Option": `"--regionn"`})
+	if !strings.Contains(result.Stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, result.Stderr)
+	}
+	if strings.Contains(result.Stderr, "flag provided but not defined") {
+		t.Errorf("stderr has the parser's English text:\n%s", result.Stderr)
+	}
+	if requests := session.srv.Requests(); len(requests) != 0 {
+		t.Errorf("the stand-in got %d requests, want 0", len(requests))
+	}
+}
+
 func TestUnknownLocaleFallsBackToEnglish(t *testing.T) {
 	session := newSyncSession(t, "xx_YY")
 

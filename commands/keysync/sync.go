@@ -99,7 +99,7 @@ func Parse(args []string) (*Options, error) {
 		},
 	}
 	if err := parser.Run(context.Background(), append([]string{metadata.CommandSync}, args...)); err != nil {
-		return nil, usermsg.Usage("error.arguments", map[string]any{"Error": err.Error()})
+		return nil, commands.ParseError(err)
 	}
 
 	switch len(opts.Keys) {
