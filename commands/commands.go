@@ -80,11 +80,13 @@ func PrintHelp(ui terminal.UI, command plugin.Command) {
 
 // Fail reports err to the user on stderr and returns the exit status for it:
 // incorrect usage gets the guide's "Incorrect Usage." form with the
-// command's help, anything else FAILED with the translated message.
+// command's help, anything else FAILED with the translated message. An
+// error without a message ID is one the plug-in did not expect, and is
+// shown as an internal error with its own text.
 func Fail(ui terminal.UI, command plugin.Command, err error) int {
 	var userErr *usermsg.Error
 	if !errors.As(err, &userErr) {
-		ui.Failed("%s", err.Error())
+		ui.Failed("%s", i18n.T("error.internal", map[string]any{"Error": err.Error()}))
 		return ExitFailed
 	}
 	message := Message(userErr)
