@@ -27,8 +27,8 @@ var notMessageIDs = map[string]string{}
 
 // idPartPattern matches a literal that looks like the start or the end of a
 // message ID, such as "sync.error." or ".description", or an ID with a
-// printf verb, such as "sync.error.%s": the marks of an ID built at run
-// time, which no test could check.
+// printf verb, such as "sync.error.%s". Such literals mark an ID built at
+// run time, which no test could check.
 var idPartPattern = regexp.MustCompile(`^([a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.|\.[a-z0-9-]+(\.[a-z0-9-]+)*|[a-z][a-z0-9-]*(\.[a-z0-9%-]+)*\.[a-z0-9-]*%[a-z][a-z0-9%-]*)$`)
 
 // literalScan is what scanSource found in Go source files.

@@ -101,24 +101,34 @@ func sourceCatalog() *catalog {
 	return source
 }
 
-// load parses the file of locale. A locale without a readable file gets the
-// en_US file instead; the tests parse every embedded file, so that happens
-// only for a locale name that Resolve would not return.
+// load returns the catalog of locale, or of en_US when locale's file
+// cannot be parsed. TestEveryLocaleParses parses every embedded file, so
+// the en_US fallback serves only a locale name that Resolve never returns.
 func load(locale string) *catalog {
+	c, err := parse(locale)
+	if err != nil {
+		// The en_US file is parsed by the same test, so this cannot fail
+		// in a binary whose tests pass.
+		c, _ = parse(DefaultLocale)
+	}
+	return c
+}
+
+// parse reads the embedded file of locale into a catalog.
+func parse(locale string) (*catalog, error) {
 	messages, err := Messages(locale)
 	if err != nil {
-		locale = DefaultLocale
-		messages, _ = Messages(locale)
+		return nil, err
 	}
-
 	tag := language.Make(Tag(locale))
 	bundle := goi18n.NewBundle(tag)
 	for id, text := range messages {
-		// AddMessages fails only for an invalid tag, and Tag of an
-		// embedded file name is valid.
-		_ = bundle.AddMessages(tag, &goi18n.Message{ID: id, Other: text})
+		// go-i18n rejects a tag without a plural rule.
+		if err := bundle.AddMessages(tag, &goi18n.Message{ID: id, Other: text}); err != nil {
+			return nil, fmt.Errorf("add %s of %s: %w", id, locale, err)
+		}
 	}
-	return &catalog{locale: locale, localizer: goi18n.NewLocalizer(bundle, tag.String())}
+	return &catalog{locale: locale, localizer: goi18n.NewLocalizer(bundle, tag.String())}, nil
 }
 
 // Messages returns the message ID to text map of locale's embedded file.

@@ -179,6 +179,25 @@ func TestTWithoutData(t *testing.T) {
 	}
 }
 
+func TestEveryLocaleParses(t *testing.T) {
+	for _, locale := range Supported() {
+		c, err := parse(locale)
+		if err != nil {
+			t.Errorf("parse(%s): %v", locale, err)
+			continue
+		}
+		messages, err := Messages(locale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id := range messages {
+			if _, err := c.localizer.Localize(&goi18n.LocalizeConfig{MessageID: id}); err != nil {
+				t.Errorf("%s %s: %v", locale, id, err)
+			}
+		}
+	}
+}
+
 func TestLoadUnknownLocaleUsesEnglish(t *testing.T) {
 	c := load("xx_YY")
 	if c.locale != DefaultLocale {

@@ -20,7 +20,7 @@ var placeholderPattern = regexp.MustCompile(`\{\{[^}]*\}\}`)
 
 // sameAsEnglish lists the messages whose correct translation is the English
 // text, per locale, with the reason. Any other message equal to en_US is
-// taken for one nobody translated.
+// reported as untranslated.
 var sameAsEnglish = map[string]map[string]string{
 	"de_DE": {"help.name": "NAME is also the German word for the help section heading"},
 }

@@ -47,7 +47,7 @@ func Check(path string) error {
 
 // Locale returns the locale that `ibmcloud config --locale` stored in the
 // config file at path, and "" when the file sets none or cannot be read.
-// SendMetadata needs it because the SDK answers that request without
+// SendMetadata needs it because the SDK handles that request without
 // building a plug-in context.
 func Locale(path string) string {
 	data, err := os.ReadFile(path)
