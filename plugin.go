@@ -60,10 +60,12 @@ func main() {
 	args := os.Args[1:]
 	kpPlugin := &KPSyncPlugin{}
 
+	// The SDK calls GetMetadata, which translates the descriptions, before
+	// Run has the plug-in context, and answers SendMetadata without one. So
+	// the locale comes from the host config file here, and Run finds it set.
+	i18n.Init(hostconfig.Locale(hostconfig.Path()))
+
 	if len(args) == 1 && args[0] == "SendMetadata" {
-		// The descriptions the host shows in its help come from here, in
-		// the locale of the host config as every other message.
-		i18n.Init(hostconfig.Locale(hostconfig.Path()))
 		plugin.Start(kpPlugin)
 		return
 	}
@@ -78,7 +80,6 @@ func main() {
 	if err := hostconfig.Check(hostconfig.Path()); err != nil {
 		// Help needs no session, so it is printed even without a usable
 		// config, in the locale of the environment.
-		i18n.Init("")
 		ui := terminal.NewStdUI()
 		namespace := bluemix.EnvPluginNamespace.Get()
 		if command, ok := helpRequest(namespace, args); ok {

@@ -45,12 +45,16 @@ var (
 
 // Init selects the locale for all later calls to T: the host's configured
 // locale when it names a supported one, else the POSIX locale variables,
-// else en_US (see Resolve). Only the file of the chosen locale is parsed.
+// else en_US (see Resolve). Only the file of the chosen locale is parsed,
+// and a second call for the same locale parses nothing.
 func Init(hostLocale string) {
 	locale := Resolve(hostLocale, os.Getenv)
 
 	mu.Lock()
 	defer mu.Unlock()
+	if active != nil && active.locale == locale {
+		return
+	}
 	active = load(locale)
 }
 

@@ -114,6 +114,23 @@ func TestInitParsesOnlyChosenLocale(t *testing.T) {
 	}
 }
 
+func TestInitSameLocaleParsesNothing(t *testing.T) {
+	useCatalogs(t, nil, nil)
+
+	Init("ja_JP")
+	mu.Lock()
+	first := active
+	mu.Unlock()
+	Init("ja_JP.UTF-8")
+	mu.Lock()
+	second := active
+	mu.Unlock()
+
+	if first != second {
+		t.Error("a second Init for ja_JP parsed the file again")
+	}
+}
+
 func TestInitFromEnvironment(t *testing.T) {
 	useCatalogs(t, nil, nil)
 	t.Setenv("LC_ALL", "")
