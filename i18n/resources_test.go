@@ -22,7 +22,13 @@ var placeholderPattern = regexp.MustCompile(`\{\{[^}]*\}\}`)
 // text, per locale, with the reason. Any other message equal to en_US is
 // reported as untranslated.
 var sameAsEnglish = map[string]map[string]string{
-	"de_DE": {"help.name": "NAME is also the German word for the help section heading"},
+	"de_DE": {
+		"help.name":                   "NAME is also the German word for the help section heading",
+		"registrations.table.service": "Service is the word IBM Cloud uses in German too",
+	},
+	"fr_FR": {
+		"registrations.table.service": "Service is also the French word",
+	},
 }
 
 // readLocaleFile returns the messages of the embedded file of locale and
