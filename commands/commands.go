@@ -27,7 +27,7 @@ const (
 // Runner runs one command and returns its exit status.
 type Runner func(ctx context.Context, env Env, args []string) int
 
-// Env is what every command gets from the host.
+// Env holds the host UI, plug-in context and environment of a command run.
 type Env struct {
 	UI      terminal.UI
 	Context plugin.PluginContext

@@ -1,4 +1,4 @@
-// Package keysync implements "ibmcloud kp key sync": it asks Key Protect to
+// Package keysync implements "ibmcloud kp key sync": it requests that Key Protect
 // notify the cloud services associated with a root key of the key's last
 // lifecycle event again.
 package keysync

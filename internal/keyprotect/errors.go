@@ -29,7 +29,7 @@ const (
 	KindRateLimited        // 429 after every retry
 	KindServer             // 5xx after every retry
 	KindRedirect           // a 3xx, not followed
-	KindTimeout            // no answer within the timeout
+	KindTimeout            // no response within the timeout
 	KindConnection         // refused, reset, DNS or other network failure
 	KindTLS                // certificate or handshake failure
 	KindInterrupted        // the command was cancelled
