@@ -136,6 +136,13 @@ func (c *Client) classify(err error, info *responseInfo, correlationID string) *
 		return failure
 	}
 
+	// kp.URLError has no Unwrap method, so errors.Is and errors.As would
+	// stop at it without this.
+	var urlErr *kp.URLError
+	if errors.As(err, &urlErr) && urlErr.Err != nil {
+		err = urlErr.Err
+		failure.Cause = err
+	}
 	failure.Message = rootCause(err).Error()
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -223,15 +230,10 @@ func isDialFailure(err error) bool {
 	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
-// rootCause drops the layers of "Post URL: ..." wrapping that add nothing
-// to the innermost network error.
+// rootCause drops the layers of "Post URL: ..." wrapping down to the
+// *net.OpError, which names the address, or else to the innermost error.
 func rootCause(err error) error {
 	for {
-		var urlErr *kp.URLError
-		if errors.As(err, &urlErr) && urlErr.Err != nil {
-			err = urlErr.Err
-			continue
-		}
 		unwrapped := errors.Unwrap(err)
 		if unwrapped == nil {
 			return err
