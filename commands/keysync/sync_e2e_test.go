@@ -558,3 +558,38 @@ func TestSendMetadataNeedsNoConfig(t *testing.T) {
 		t.Errorf("metadata = %+v", meta)
 	}
 }
+
+func TestSyncForbidden(t *testing.T) {
+	f := newFixture(t, testhost.HostOptions{})
+	f.srv.InjectFaults(standin.Fault{
+		Status:      403,
+		ContentType: "application/json",
+		Body:        `{"metadata":{"collectionType":"application/vnd.ibm.kms.error+json","collectionTotal":1},"resources":[{"errorMsg":"Forbidden: The user is not authorized to perform this action (FORBIDDEN_ERR)","reasons":[{"code":"FORBIDDEN_ERR","message":"The user is not authorized to perform this action","status":403}]}]}`,
+	})
+
+	res := f.run("sync", f.key, "-i", f.instance, "-o", "json")
+
+	if res.ExitCode != 1 {
+		t.Fatalf("exit = %d, want 1\nstderr:\n%s", res.ExitCode, res.Stderr)
+	}
+	if n := len(f.syncRequests()); n != 1 {
+		t.Errorf("stand-in got %d sync requests, want 1: a 403 is not retried", n)
+	}
+	var result struct {
+		Status string `json:"status"`
+		Error  struct {
+			Kind       string `json:"kind"`
+			StatusCode int    `json:"status_code"`
+			ReasonCode string `json:"reason_code"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(res.Stdout), &result); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, res.Stdout)
+	}
+	if result.Status != "failed" || result.Error.Kind != "forbidden" || result.Error.StatusCode != 403 || result.Error.ReasonCode != "FORBIDDEN_ERR" {
+		t.Errorf("result = %+v, want failed, forbidden, 403, FORBIDDEN_ERR", result)
+	}
+	if !strings.Contains(res.Stderr, "You are not allowed to sync key "+f.key+" in instance "+f.instance) {
+		t.Errorf("stderr lacks the access message:\n%s", res.Stderr)
+	}
+}
