@@ -57,8 +57,9 @@ func CRNPattern(s string, allKeys bool) error {
 		}
 	}
 
-	// The SDK's parser checks the scope, "global" or TYPE/ID. It knows no
-	// wildcards, so it sees only a query whose first segments have none.
+	// The SDK's parser checks the scope, "global" or TYPE/ID. It rejects a
+	// scope of "*", so it gets only a query whose first segments have no
+	// wildcard.
 	if !strings.Contains(strings.Join(fixed, ":"), "*") {
 		if _, err := crn.Parse(strings.Join(fixed, ":") + "::"); err != nil {
 			return newError("error.crn-query.scope", s, map[string]any{"Scope": segments[6]})
