@@ -6,16 +6,44 @@ import (
 
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/plugin"
 
+	"github.com/key-protect-sync/kp-sync/i18n"
 	"github.com/key-protect-sync/kp-sync/metadata"
 )
 
+// TestMetadataPassesSDKValidator fails on warnings as well as errors: the
+// validator's rule that a plural command name needs a description that says
+// it lists is only a warning in SDK v1.12.1.
 func TestMetadataPassesSDKValidator(t *testing.T) {
-	errs := plugin.NewPluginMetadataValidator().Errors([]plugin.PluginMetadata{metadata.Get()})
-	for name, rows := range errs {
+	i18n.Init("en_US")
+
+	problems := plugin.NewPluginMetadataValidator().Errors([]plugin.PluginMetadata{metadata.Get()})
+
+	for name, rows := range problems {
 		for _, row := range rows {
-			if row.Priority == plugin.PriorityError {
-				t.Errorf("%s: %s: %s", name, row.Namespace, row.Error)
+			if row.Priority == plugin.PriorityError || row.Priority == plugin.PriorityWarning {
+				t.Errorf("%s: %s %q: %s (%s)", name, row.Namespace, row.CommandName, row.Error, row.Remediation)
+			} else {
+				t.Logf("%s %s: %s %q: %s", row.Priority, name, row.Namespace, row.CommandName, row.Error)
 			}
+		}
+	}
+}
+
+func TestFindRegistrations(t *testing.T) {
+	i18n.Init("en_US")
+
+	command, ok := metadata.Find(metadata.NamespaceKP, metadata.CommandRegistrations)
+
+	if !ok {
+		t.Fatal("kp registrations is not in the metadata")
+	}
+	want := []string{"k, key-id", "c, crn-query", "r, key-ring", "i, instance-id", "o, output"}
+	if len(command.Flags) != len(want) {
+		t.Fatalf("flags = %+v, want %v", command.Flags, want)
+	}
+	for i, flag := range command.Flags {
+		if flag.Name != want[i] || !flag.HasValue {
+			t.Errorf("flag %d = %+v, want %q with a value", i, flag, want[i])
 		}
 	}
 }
