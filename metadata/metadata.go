@@ -32,8 +32,16 @@ const (
 	FlagInstanceID = "instance-id"
 	FlagKeyRing    = "key-ring"
 	FlagOutput     = "output"
+	FlagRegion     = "region"
 	FlagHelp       = "help"
 )
+
+// ShortFlagRegion is the one-letter name of FlagRegion.
+const ShortFlagRegion = "r"
+
+// regionFlag is -r, --region, which chooses the Key Protect region in place
+// of the instance lookup. Every command that calls Key Protect lists it.
+var regionFlag = flagSpec{short: ShortFlagRegion, long: FlagRegion, descriptionID: "flag.region.description", hasValue: true}
 
 // minCLIVersion is the oldest ibmcloud CLI that runs plug-ins built with SDK
 // v1.x; the SDK's metadata validator rejects anything older than 2.0.0.
@@ -59,10 +67,11 @@ var commands = []commandSpec{
 		namespace:     NamespaceKPKey,
 		name:          CommandSync,
 		descriptionID: "command.sync.description",
-		usage:         "ibmcloud kp key sync KEY_ID_OR_ALIAS [-i, --instance-id INSTANCE_ID] [--key-ring KEY_RING_ID] [-o, --output FORMAT]",
+		usage:         "ibmcloud kp key sync KEY_ID_OR_ALIAS [-i, --instance-id INSTANCE_ID] [--key-ring KEY_RING_ID] [-r, --region REGION] [-o, --output FORMAT]",
 		flags: []flagSpec{
 			{short: "i", long: FlagInstanceID, descriptionID: "flag.instance-id.description", hasValue: true},
 			{long: FlagKeyRing, descriptionID: "flag.key-ring.description", hasValue: true},
+			regionFlag,
 			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true},
 		},
 	},
