@@ -121,9 +121,9 @@ var endpointLines = map[endpoint.Source]string{
 }
 
 // AnnounceEndpoint writes to stderr the Key Protect endpoint a command
-// calls and where its region came from, after a warning when the instance
-// lookup failed and the session's region stands in. Commands call it in
-// text mode only, so that -o json output stays data.
+// calls and the source of its region. When the instance lookup failed and
+// the session's region is used in its place, a warning comes first.
+// Commands call it in text mode only, so that -o json output stays data.
 func AnnounceEndpoint(ui terminal.UI, ep endpoint.Endpoint) {
 	data := map[string]any{"URL": ep.URL, "Region": ep.Region, "StaleRegion": ep.StaleRegion}
 	if ep.Warning != nil {

@@ -2,10 +2,13 @@ package keysync_test
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -207,8 +210,8 @@ func TestSyncStaleCacheRecovers(t *testing.T) {
 	result := f.sync(t, nil)
 
 	expectExit(t, result, 0)
-	// jp-tok answers 401 to the first attempt and to the one after the
-	// token refresh; then the lookup finds eu-de.
+	// jp-tok returns 401 to the first attempt and to the retry after the
+	// token refresh, and then the lookup finds eu-de.
 	if got := f.syncRegions(); !slices.Equal(got, []string{"jp-tok", "jp-tok", "eu-de"}) {
 		t.Errorf("sync requests reached regions %q, want [jp-tok jp-tok eu-de]", got)
 	}
@@ -501,5 +504,33 @@ func TestSyncSurvivesUnusableCache(t *testing.T) {
 	}
 	if got := f.syncRegions(); !slices.Equal(got, []string{"eu-de", "eu-de"}) {
 		t.Errorf("sync requests reached regions %q, want [eu-de eu-de]", got)
+	}
+}
+
+func TestSyncInterruptedDuringLookup(t *testing.T) {
+	f := newRegionFixture(t, fixtureOptions{sessionRegion: "us-south", instanceRegion: "eu-de"})
+	arrived := make(chan struct{}, 1)
+	hanging := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-r.Context().Done()
+	}))
+	t.Cleanup(hanging.Close)
+	var stderr strings.Builder
+
+	cmd := f.host.Start(nil, &stderr, []string{metadata.CommandSync, f.key, "-i", f.instance},
+		"IBMCLOUD_RESOURCE_CONTROLLER_API_ENDPOINT="+hanging.URL,
+		"KP_REGION_ENDPOINT_TEMPLATE="+f.srv.URL+"/{region}")
+	<-arrived
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+
+	if got := cmd.ProcessState.ExitCode(); got != 130 {
+		t.Errorf("exit code = %d, want 130\nstderr:\n%s", got, stderr.String())
+	}
+	expectContains(t, stderr.String(), "stderr", "was interrupted")
+	if got := len(f.srv.RequestsTo("/actions/sync")); got != 0 {
+		t.Errorf("Key Protect sync requests = %d, want 0", got)
 	}
 }

@@ -135,6 +135,11 @@ func (opts *Options) Run(ctx context.Context) int {
 		return commands.Fail(opts.UI, command, err)
 	}
 	ep, err := opts.Session.Endpoint(ctx, req.instanceID, opts.Region)
+	if err != nil && ctx.Err() != nil {
+		// The instance lookup was cut short by SIGINT or SIGTERM.
+		opts.UI.Failed("%s", i18n.T("sync.error.interrupted", map[string]any{"Key": req.key}))
+		return commands.ExitInterrupted
+	}
 	if err != nil {
 		return commands.Fail(opts.UI, command, err)
 	}

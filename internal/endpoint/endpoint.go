@@ -30,8 +30,8 @@ const (
 	RegionPlaceholder = "{region}"
 )
 
-// Source is where the region of an endpoint came from, for the line that
-// names the endpoint.
+// Source names the origin of an endpoint's region, which the endpoint line
+// shows.
 type Source string
 
 // The sources of an endpoint, in the order Resolve tries them.
@@ -56,7 +56,7 @@ type Endpoint struct {
 	Private bool
 	Source  Source
 
-	// Warning says why the instance lookup gave no region, when the
+	// Warning explains why the instance lookup gave no region, when the
 	// session's region was used in its place.
 	Warning *usermsg.Error
 
@@ -78,8 +78,8 @@ type Location struct {
 	Region string
 	Source Source // SourceCache or SourceLookup
 
-	// Warning, set when Region is "", says why the lookup failed in a way
-	// that lets the session's region stand in.
+	// Warning, set when Region is "", explains why the lookup failed in a
+	// way that lets the session's region be used in its place.
 	Warning *usermsg.Error
 }
 

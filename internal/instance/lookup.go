@@ -1,5 +1,5 @@
 // Package instance finds the region of a Key Protect instance: it looks the
-// instance up in the IBM Cloud Resource Controller and caches the answer in
+// instance up in the IBM Cloud Resource Controller and caches the region in
 // the plug-in's own config.
 package instance
 
@@ -20,7 +20,8 @@ import (
 // instance. Hyper Protect Crypto Services instances have "hs-crypto".
 const ServiceKeyProtect = "kms"
 
-// Info is what the Resource Controller returns about an instance.
+// Info is the Resource Controller's record of an instance, reduced to the
+// fields the plug-in reads.
 type Info struct {
 	GUID    string
 	CRN     string

@@ -83,7 +83,7 @@ func New(config Config) (*Client, error) {
 	// A redirect would send the bearer token on to wherever the Location
 	// header points. Key Protect does not redirect API calls, so one is
 	// reported as an error instead of followed.
-	client.HttpClient.CheckRedirect = refuseRedirect
+	client.HttpClient.CheckRedirect = stopAtRedirect
 
 	return &Client{
 		kp:       client,

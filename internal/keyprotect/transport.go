@@ -46,21 +46,20 @@ func newTransport(opts TransportOptions) http.RoundTripper {
 }
 
 // NewHTTPClient returns an HTTP client for IBM Cloud calls other than Key
-// Protect's, such as the Resource Controller lookup, with the same
-// transport, timeout and redirect rule as a Client: requests and responses
-// are traced, bodies are cut at 1 MiB, and redirects are not followed.
+// Protect's, such as the Resource Controller lookup. It has the transport,
+// timeout and redirect rule of a Client: requests and responses are traced,
+// bodies are cut at 1 MiB, and redirects are not followed.
 func NewHTTPClient(opts TransportOptions) *http.Client {
 	opts = opts.withDefaults()
 	return &http.Client{
 		Transport:     newTransport(opts),
 		Timeout:       opts.Timeout,
-		CheckRedirect: refuseRedirect,
+		CheckRedirect: stopAtRedirect,
 	}
 }
 
-// refuseRedirect keeps the bearer token from following a Location header to
-// another host. IBM Cloud APIs do not redirect API calls, so a redirect is
-// returned to the caller as the response instead.
-func refuseRedirect(*http.Request, []*http.Request) error {
+// stopAtRedirect keeps the bearer token from following a Location header to
+// another host. The caller gets the redirect as the response.
+func stopAtRedirect(*http.Request, []*http.Request) error {
 	return http.ErrUseLastResponse
 }

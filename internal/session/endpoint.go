@@ -37,16 +37,16 @@ func (s Session) endpointRequest(instanceID, region string) endpoint.Request {
 
 // RetryStale runs call at ep and returns the endpoint of the last call with
 // its error. When ep's region came from the cache and call fails with 401 or
-// 404, the cached region may be out of date: RetryStale drops the entry,
-// looks the instance up once more, and when the instance's region differs,
-// runs call once again at the new endpoint.
+// 404, the cached region may be out of date. RetryStale then drops the
+// entry and looks the instance up once more. If the instance's region
+// differs, it runs call once again at the new endpoint.
 func (s Session) RetryStale(ctx context.Context, instanceID string, ep endpoint.Endpoint, call func(endpoint.Endpoint) error) (endpoint.Endpoint, error) {
 	err := call(ep)
 	if ep.Source != endpoint.SourceCache || !regionMayBeStale(err) {
 		return ep, err
 	}
 
-	trace.Logger.Printf("Key Protect answered %v at the cached region %s of instance %s; dropping the cache entry and looking the instance up again", statusOf(err), ep.Region, instanceID)
+	trace.Logger.Printf("Key Protect returned status %d at the cached region %s of instance %s; dropping the cache entry and looking the instance up again", statusOf(err), ep.Region, instanceID)
 	s.cache().Drop(instanceID)
 	fresh, lookupErr := endpoint.Resolve(ctx, s.endpointRequest(instanceID, ""), s.Getenv, s.locate)
 	if lookupErr != nil || fresh.Source != endpoint.SourceLookup || fresh.Region == ep.Region {
@@ -116,8 +116,8 @@ func (s Session) locate(ctx context.Context, instanceID string) (endpoint.Locati
 }
 
 // checkInstance rejects an instance that is not Key Protect, or whose region
-// has no Key Protect endpoint the plug-in knows, before any Key Protect call
-// goes to a host that cannot serve it.
+// is not in endpoint.Regions, before any Key Protect call goes to a host
+// that cannot serve it.
 func checkInstance(info instance.Info) error {
 	if info.Service != instance.ServiceKeyProtect {
 		return usermsg.Failure("error.instance.not-key-protect", map[string]any{
