@@ -483,6 +483,19 @@ func TestSyncRejectsBadRegionInput(t *testing.T) {
 	}
 }
 
+func TestSyncRejectsBadOverrideOnCacheHit(t *testing.T) {
+	f := newRegionFixture(t, fixtureOptions{sessionRegion: "us-south", instanceRegion: "eu-de"})
+	f.writeCache(t, "eu-de")
+
+	result := f.sync(t, nil, "IBMCLOUD_RESOURCE_CONTROLLER_API_ENDPOINT=ftp://rc.example.com")
+
+	expectExit(t, result, 2)
+	expectContains(t, result.Stderr, "stderr", "Invalid IBMCLOUD_RESOURCE_CONTROLLER_API_ENDPOINT value \"ftp://rc.example.com\"")
+	if got := f.srv.RequestCount(); got != 0 {
+		t.Errorf("stand-in received %d requests, want 0", got)
+	}
+}
+
 func TestSyncSurvivesUnusableCache(t *testing.T) {
 	f := newRegionFixture(t, fixtureOptions{sessionRegion: "us-south", instanceRegion: "eu-de"})
 	// A folder where the config file belongs makes the SDK fail to load

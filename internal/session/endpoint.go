@@ -49,7 +49,15 @@ func (s Session) RetryStale(ctx context.Context, instanceID string, ep endpoint.
 	trace.Logger.Printf("Key Protect returned status %d at the cached region %s of instance %s; dropping the cache entry and looking the instance up again", statusOf(err), ep.Region, instanceID)
 	s.cache().Drop(instanceID)
 	fresh, lookupErr := endpoint.Resolve(ctx, s.endpointRequest(instanceID, ""), s.Getenv, s.locate)
-	if lookupErr != nil || fresh.Source != endpoint.SourceLookup || fresh.Region == ep.Region {
+	switch {
+	case lookupErr != nil:
+		trace.Logger.Printf("The new lookup of instance %s failed (%v); keeping the Key Protect error", instanceID, lookupErr)
+		return ep, err
+	case fresh.Source != endpoint.SourceLookup:
+		trace.Logger.Printf("The new lookup of instance %s found no region; keeping the Key Protect error", instanceID)
+		return ep, err
+	case fresh.Region == ep.Region:
+		trace.Logger.Printf("Instance %s is still in region %s; keeping the Key Protect error", instanceID, ep.Region)
 		return ep, err
 	}
 
@@ -80,6 +88,14 @@ func (s Session) cache() instance.Cache {
 // locate returns the instance's region from the cache, else from a
 // Resource Controller lookup.
 func (s Session) locate(ctx context.Context, instanceID string) (endpoint.Location, error) {
+	// An invalid override is rejected on a cache hit too, so that the same
+	// input always gets the same result.
+	if override := s.Getenv(EnvResourceController); override != "" {
+		if _, err := endpoint.ParseServiceURL(EnvResourceController, override); err != nil {
+			return endpoint.Location{}, err
+		}
+	}
+
 	cache := s.cache()
 	if region, found := cache.Region(instanceID); found && endpoint.IsRegion(region) {
 		return endpoint.Location{Region: region, Source: endpoint.SourceCache}, nil
@@ -137,9 +153,10 @@ func checkInstance(info instance.Info) error {
 	return nil
 }
 
-// lookupFailure turns a failed lookup into a warning when the session's
-// region may stand in (denied, unreachable, any other failure), and into an
-// error when the instance does not exist.
+// lookupFailure turns a failed lookup into an error when the instance does
+// not exist. Any other failure (denied, unreachable, an unexpected response)
+// becomes a warning, and the session's region is used in place of the
+// instance's.
 func lookupFailure(instanceID string, err error) (endpoint.Location, error) {
 	var failure *instance.LookupError
 	if !errors.As(err, &failure) {
