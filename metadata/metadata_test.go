@@ -37,7 +37,7 @@ func TestFindRegistrations(t *testing.T) {
 	if !ok {
 		t.Fatal("kp registrations is not in the metadata")
 	}
-	want := []string{"k, key-id", "c, crn-query", "r, key-ring", "i, instance-id", "o, output"}
+	want := []string{"k, key-id", "c, crn-query", "r, key-ring", "i, instance-id", "region", "o, output"}
 	if len(command.Flags) != len(want) {
 		t.Fatalf("flags = %+v, want %v", command.Flags, want)
 	}

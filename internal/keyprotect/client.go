@@ -10,15 +10,11 @@ package keyprotect
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"sync"
 	"time"
 
-	bhttp "github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/http"
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/trace"
 	kp "github.com/IBM/keyprotect-go-client"
 	"github.com/google/uuid"
@@ -58,31 +54,18 @@ type Client struct {
 
 // New returns a Client for config.
 func New(config Config) (*Client, error) {
-	timeout := config.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	maxConns := config.MaxConns
-	if maxConns <= 0 {
-		maxConns = 2
-	}
+	transportOptions := TransportOptions{
+		Timeout:     config.Timeout,
+		SSLDisabled: config.SSLDisabled,
+		MaxConns:    config.MaxConns,
+	}.withDefaults()
+	timeout := transportOptions.Timeout
 
 	// keyprotect-go-client reads kp.RetryMax on every request; zero leaves
 	// one attempt per call, and this package does the retrying.
 	kp.RetryMax = 0
 
-	base := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:       &tls.Config{InsecureSkipVerify: config.SSLDisabled, MinVersion: tls.VersionTLS12},
-		TLSHandshakeTimeout:   timeout,
-		ResponseHeaderTimeout: timeout,
-		MaxIdleConns:          maxConns,
-		MaxIdleConnsPerHost:   maxConns,
-		IdleConnTimeout:       90 * time.Second,
-		ForceAttemptHTTP2:     true,
-	}
-	transport := &queryParams{next: bhttp.NewTraceLoggingTransport(&guard{next: base})}
+	transport := &queryParams{next: newTransport(transportOptions)}
 
 	logger := kp.NewLogger(func(args ...any) { trace.Logger.Println(args...) })
 	client, err := kp.NewWithLogger(kp.ClientConfig{
@@ -100,9 +83,7 @@ func New(config Config) (*Client, error) {
 	// A redirect would send the bearer token on to wherever the Location
 	// header points. Key Protect does not redirect API calls, so one is
 	// reported as an error instead of followed.
-	client.HttpClient.CheckRedirect = func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}
+	client.HttpClient.CheckRedirect = stopAtRedirect
 
 	return &Client{
 		kp:       client,
