@@ -380,7 +380,7 @@ func TestSyncBadInputSendsNothing(t *testing.T) {
 		{"instance not a UUID", []string{"sync", f.key, "-i", "my-instance"}, nil, "Invalid instance ID"},
 		{"bad key ring", []string{"sync", f.key, "-i", f.instance, "--key-ring", "a b"}, nil, "Invalid key ring ID"},
 		{"bad output", []string{"sync", f.key, "-i", f.instance, "-o", "yaml"}, nil, "Invalid output format"},
-		{"unknown flag", []string{"sync", f.key, "-i", f.instance, "--force"}, nil, "flag provided but not defined"},
+		{"unknown flag", []string{"sync", f.key, "-i", f.instance, "--force"}, nil, `Unknown option "--force".`},
 		{"http to another host", []string{"sync", f.key, "-i", f.instance}, []string{"KP_TARGET_ADDR=http://kms.example.invalid"}, "http is allowed only for a loopback host"},
 		{"bad timeout", []string{"sync", f.key, "-i", f.instance}, []string{"IBMCLOUD_HTTP_TIMEOUT=soon"}, "IBMCLOUD_HTTP_TIMEOUT"},
 	}

@@ -36,8 +36,8 @@ func TestParse(t *testing.T) {
 		{"help flag", []string{testKey, "--help"}, Options{Help: true}, ""},
 		{"no key", []string{"-i", testInstance}, Options{}, "error.key.missing"},
 		{"two keys", []string{testKey, "other-key"}, Options{}, "error.key.too-many"},
-		{"flag without value", []string{testKey, "-i"}, Options{}, "error.arguments"},
-		{"unknown flag", []string{testKey, "--bogus"}, Options{}, "error.arguments"},
+		{"flag without value", []string{testKey, "-i"}, Options{}, "error.option.missing-value"},
+		{"unknown flag", []string{testKey, "--bogus"}, Options{}, "error.option.unknown"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -124,7 +124,7 @@ func Parse(args []string) (*Options, error) {
 		return nil, userErr
 	}
 	if err != nil {
-		return nil, usermsg.Usage("error.arguments", map[string]any{"Error": err.Error()})
+		return nil, commands.ParseError(err)
 	}
 
 	if len(positional) > 0 {

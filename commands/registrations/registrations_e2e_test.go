@@ -380,7 +380,7 @@ func TestRegistrationsBadInput(t *testing.T) {
 		{"bad key ring", []string{"-r", "ring/1"}, "Invalid key ring ID \"ring/1\""},
 		{"bad output", []string{"-o", "yaml"}, "Invalid output format \"yaml\""},
 		{"positional key", []string{key}, "Unexpected argument \"" + key + "\""},
-		{"unknown flag", []string{"--all"}, "flag provided but not defined"},
+		{"unknown flag", []string{"--all"}, `Unknown option "--all".`},
 		{"bad instance", []string{"-i", "not-a-uuid"}, "Invalid instance ID \"not-a-uuid\""},
 	}
 	for _, tt := range tests {

@@ -57,8 +57,8 @@ func TestParseErrors(t *testing.T) {
 		{"positional key", []string{"payroll-root"}, "error.registrations.arguments"},
 		{"empty key", []string{"-k", ""}, "error.flag.empty"},
 		{"empty CRN query", []string{"--crn-query="}, "error.flag.empty"},
-		{"unknown flag", []string{"--all-keys"}, "error.arguments"},
-		{"flag without value", []string{"-k"}, "error.arguments"},
+		{"unknown flag", []string{"--all-keys"}, "error.option.unknown"},
+		{"flag without value", []string{"-k"}, "error.option.missing-value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
