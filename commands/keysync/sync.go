@@ -167,7 +167,7 @@ func (opts *Options) Run(ctx context.Context) int {
 
 	if req.json {
 		if err := writeJSON(opts.UI.Writer(), result); err != nil {
-			opts.UI.Failed("%s", err.Error())
+			opts.UI.Failed("%s", i18n.T("error.output.write", map[string]any{"Error": err.Error()}))
 			return commands.ExitFailed
 		}
 	}
@@ -231,7 +231,7 @@ func (opts *Options) report(req request, result Result, syncErr error) int {
 
 	var failure *keyprotect.Error
 	if !errors.As(syncErr, &failure) {
-		opts.UI.Failed("%s", syncErr.Error())
+		opts.UI.Failed("%s", i18n.T("error.internal", map[string]any{"Error": syncErr.Error()}))
 		return commands.ExitFailed
 	}
 	opts.UI.Failed("%s", describe(req, failure, opts.Now()))

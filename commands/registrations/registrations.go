@@ -196,7 +196,7 @@ func (opts *Options) Run(ctx context.Context) int {
 
 	if req.json {
 		if err := writeJSON(opts.UI.Writer(), toJSON(regs)); err != nil {
-			opts.UI.Failed("%s", err.Error())
+			opts.UI.Failed("%s", i18n.T("error.output.write", map[string]any{"Error": err.Error()}))
 			return commands.ExitFailed
 		}
 		return commands.ExitOK
