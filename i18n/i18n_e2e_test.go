@@ -76,10 +76,15 @@ func newSyncSession(t *testing.T, locale string) syncSession {
 	return syncSession{srv: srv, host: host, key: keys[0], instance: instance}
 }
 
+// standinEnv points Key Protect and the Resource Controller at the
+// stand-in, so that no run reaches for an IBM Cloud host.
+func (s syncSession) standinEnv(extra ...string) []string {
+	return append(extra, "KP_TARGET_ADDR="+s.srv.URL, "IBMCLOUD_RESOURCE_CONTROLLER_API_ENDPOINT="+s.srv.URL)
+}
+
 func (s syncSession) sync(t *testing.T, key string, env ...string) testhost.Result {
 	t.Helper()
-	env = append(env, "KP_TARGET_ADDR="+s.srv.URL)
-	return s.host.Run([]string{"sync", key, "-i", s.instance}, env...)
+	return s.host.Run([]string{"sync", key, "-i", s.instance}, s.standinEnv(env...)...)
 }
 
 // checkSyncTranslated syncs a key with the host locale set to locale and
@@ -162,7 +167,7 @@ func TestUnknownOptionInFrench(t *testing.T) {
 	session := newSyncSession(t, "fr_FR")
 
 	result := session.host.Run([]string{"sync", session.key, "-i", session.instance, "--regionn", "eu-de"},
-		"KP_TARGET_ADDR="+session.srv.URL)
+		session.standinEnv()...)
 
 	if result.ExitCode != 2 {
 		t.Errorf("exit code = %d, want 2\nstderr:\n%s", result.ExitCode, result.Stderr)
@@ -272,4 +277,32 @@ func textsOf(t *testing.T, locale string) map[string]bool {
 		texts[text] = true
 	}
 	return texts
+}
+
+func TestRegistrationsTableInJapanese(t *testing.T) {
+	session := newSyncSession(t, "ja_JP")
+	session.srv.AddRegistration(session.instance, standin.Registration{
+		KeyID:       session.key,
+		ResourceCRN: "crn:v1:bluemix:public:cloud-object-storage:global:a/acct:cos-1:bucket:photos",
+	})
+
+	session.host.Namespace = "kp"
+
+	result := session.host.Run([]string{"registrations", "-i", session.instance, "-k", session.key},
+		session.standinEnv()...)
+
+	if result.ExitCode != 0 {
+		t.Fatalf("exit code = %d, want 0\nstdout:\n%s\nstderr:\n%s", result.ExitCode, result.Stdout, result.Stderr)
+	}
+	for _, id := range []string{
+		"registrations.table.key-id", "registrations.table.service", "registrations.table.resource",
+		"registrations.table.prevent-deletion", "registrations.table.key-version", "registrations.table.last-updated",
+	} {
+		if want := render(t, "ja_JP", id, nil); !strings.Contains(result.Stdout, want) {
+			t.Errorf("stdout lacks the ja_JP table heading %s %q:\n%s", id, want, result.Stdout)
+		}
+	}
+	if !strings.Contains(result.Stdout, "cloud-object-storage") {
+		t.Errorf("stdout lacks the registered service:\n%s", result.Stdout)
+	}
 }
