@@ -98,7 +98,7 @@ func ParseTargetAddr(addr string) (string, error) {
 	invalid := func(id string) error {
 		return usermsg.Usage(id, map[string]any{
 			"Variable": EnvTargetAddr,
-			"Value":    usermsg.Quote(addr),
+			"Value":    usermsg.Quote(hideUserInfo(addr)),
 		})
 	}
 
@@ -119,7 +119,29 @@ func ParseTargetAddr(addr string) (string, error) {
 	case u.Port() != "" && !validPort(u.Port()):
 		return "", invalid("error.target-addr.port")
 	}
-	return u.Scheme + "://" + u.Host, nil
+	// URL.String escapes the host again, which keeps the "%25" of an IPv6
+	// zone such as [fe80::1%25en0] that url.Parse decoded.
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host}).String(), nil
+}
+
+// hideUserInfo replaces the user name and password of a URL with "***", so
+// that a message never repeats a password. It works on text that does not
+// parse as a URL too, and on URLs without a scheme ("//user:pw@host").
+func hideUserInfo(addr string) string {
+	_, rest, found := strings.Cut(addr, "//")
+	if !found {
+		return addr
+	}
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return addr
+	}
+	prefix := addr[:len(addr)-len(rest)]
+	return prefix + "***" + rest[at:]
 }
 
 // IsLoopback reports whether host is localhost or a loopback IP address.
