@@ -21,7 +21,7 @@ type responseInfo struct {
 	retryAfter  string
 	location    string
 	truncated   bool
-	neutralized bool // the errorMsg marker was renamed, see neutralizeBrokenErrorJSON
+	neutralized bool // set when neutralizeBrokenErrorJSON renamed the errorMsg marker
 }
 
 type responseInfoKey struct{}
@@ -89,13 +89,12 @@ type clientErrorBody struct {
 }
 
 // neutralizeBrokenErrorJSON keeps keyprotect-go-client v0.17.3 from printing
-// to stdout: when an error body contains "errorMsg" but does not decode into
-// the client's error shape, either because it is not JSON or because a field
-// has another type, the client writes the decoding error with fmt.Println,
-// which would corrupt -o json output. Renaming the marker makes the client
-// treat the body as plain text, which it then returns as the message.
-// The classification puts the marker back into the message, so the user
-// reads the body as the server sent it.
+// to stdout. When an error body contains "errorMsg" but does not decode into
+// the client's error shape (it is not JSON, or a field has another type), the
+// client writes the decoding error with fmt.Println, which would corrupt
+// -o json output. Renaming the marker makes the client treat the body as
+// plain text and return it as the message. classify puts the marker back,
+// so the user reads the body as the server sent it.
 func neutralizeBrokenErrorJSON(body []byte) ([]byte, bool) {
 	if !bytes.Contains(body, []byte(errorMsgMarker)) {
 		return body, false
@@ -112,8 +111,8 @@ const (
 	neutralMarker  = "error_msg"
 )
 
-// privateDataPlaceholder is what the SDK's trace.Sanitize writes in place of
-// a secret.
+// privateDataPlaceholder is the SDK's trace.Sanitize replacement for a
+// secret.
 const privateDataPlaceholder = "[PRIVATE DATA HIDDEN]"
 
 // hideToken replaces the bearer token of authorization in body, so that a
@@ -122,8 +121,8 @@ const privateDataPlaceholder = "[PRIVATE DATA HIDDEN]"
 func hideToken(body []byte, authorization string) []byte {
 	scheme, token, found := strings.Cut(authorization, " ")
 	token = strings.TrimSpace(token)
-	// A short value could occur in a body by chance; real IAM tokens are
-	// JWTs of a thousand characters or more.
+	// A short value could occur in a body by chance. IAM access tokens are
+	// JWTs, far longer than 16 characters.
 	if !found || !strings.EqualFold(scheme, "Bearer") || len(token) < 16 {
 		return body
 	}
