@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -20,6 +21,8 @@ import (
 	_ "github.com/key-protect-sync/kp-sync/commands/keysync" // registers kp key sync
 	"github.com/key-protect-sync/kp-sync/i18n"
 	"github.com/key-protect-sync/kp-sync/internal/hostconfig"
+	"github.com/key-protect-sync/kp-sync/internal/keyprotect"
+	"github.com/key-protect-sync/kp-sync/internal/session"
 	"github.com/key-protect-sync/kp-sync/internal/usermsg"
 	"github.com/key-protect-sync/kp-sync/metadata"
 )
@@ -48,6 +51,16 @@ func (p *KPSyncPlugin) Run(pluginContext plugin.PluginContext, args []string) {
 	if closer, ok := trace.Logger.(trace.PrinterCloser); ok {
 		defer closer.Close()
 	}
+
+	// The SDK refreshes IAM tokens with http.DefaultClient, which has no
+	// timeout (ibm-cloud-cli-sdk v1.12.1 common/rest/client.go), so a hung
+	// IAM endpoint would hang the command. The command itself reports an
+	// invalid IBMCLOUD_HTTP_TIMEOUT, so the default applies until then.
+	timeout, err := session.Session{Context: pluginContext, Getenv: os.Getenv}.Timeout()
+	if err != nil {
+		timeout = keyprotect.DefaultTimeout
+	}
+	http.DefaultClient.Timeout = timeout
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

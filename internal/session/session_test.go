@@ -53,3 +53,41 @@ func TestTimeout(t *testing.T) {
 		})
 	}
 }
+
+func TestRequireLogin(t *testing.T) {
+	tests := []struct {
+		name     string
+		loggedIn bool
+		token    string
+		refresh  string
+		wantID   string
+	}{
+		{name: "logged in", loggedIn: true, token: "Bearer t", refresh: "r"},
+		{name: "logged out", wantID: "error.not-logged-in"},
+		{name: "expired without refresh token", token: "Bearer t", wantID: "error.not-logged-in"},
+		{name: "expired and refresh failed", token: "Bearer t", refresh: "r", wantID: "error.token.refresh-failed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			context := &pluginfakes.FakePluginContext{}
+			context.IsLoggedInReturns(tt.loggedIn)
+			context.IAMTokenReturns(tt.token)
+			context.IAMRefreshTokenReturns(tt.refresh)
+			context.IAMEndpointReturns("https://iam.cloud.ibm.com")
+			s := Session{Context: context, Getenv: func(string) string { return "" }}
+
+			err := s.RequireLogin()
+
+			if tt.wantID == "" {
+				if err != nil {
+					t.Errorf("RequireLogin() = %v, want nil", err)
+				}
+				return
+			}
+			var userErr *usermsg.Error
+			if !errors.As(err, &userErr) || userErr.ID != tt.wantID {
+				t.Errorf("RequireLogin() = %v, want message %s", err, tt.wantID)
+			}
+		})
+	}
+}
