@@ -53,6 +53,10 @@ func withoutRefreshToken() envOption {
 	}
 }
 
+func withIAMEndpoint(url string) envOption {
+	return func(opts *testhost.HostOptions, _ *faultEnv) { opts.IAMEndpoint = url }
+}
+
 func withSSLDisabled() envOption {
 	return func(opts *testhost.HostOptions, _ *faultEnv) { opts.SSLDisabled = true }
 }
@@ -475,6 +479,81 @@ func TestTokenExpiredWithoutRefreshToken(t *testing.T) {
 	if n := e.srv.RequestCount(); n != 0 {
 		t.Errorf("stand-in got %d requests, want 0", n)
 	}
+}
+
+func TestTokenExpiredRefreshRejected(t *testing.T) {
+	expired := standin.NewJWT(time.Now().Add(-time.Hour))
+	e := newFaultEnv(t, withToken(expired))
+	e.srv.RevokeRefreshToken(e.refresh)
+
+	run := e.syncKey(t)
+
+	assertExit(t, run, 1)
+	assertContains(t, "stderr", run.Stderr, "refreshing it through IAM at "+e.srv.URL+" failed", "ibmcloud login")
+	if n := len(e.srv.RequestsTo("/identity/token")); n != 1 {
+		t.Errorf("IAM got %d token requests, want 1", n)
+	}
+	if n := len(syncRequests(e)); n != 0 {
+		t.Errorf("stand-in got %d sync requests, want 0", n)
+	}
+}
+
+func TestTokenExpiredRefreshHangs(t *testing.T) {
+	iam := newSilentServer(t)
+	e := newFaultEnv(t, withToken(standin.NewJWT(time.Now().Add(-time.Hour))), withIAMEndpoint(iam))
+
+	run := e.syncKey(t)
+
+	assertExit(t, run, 1)
+	assertContains(t, "stderr", run.Stderr, "refreshing it through IAM at "+iam+" failed")
+	if n := len(syncRequests(e)); n != 0 {
+		t.Errorf("stand-in got %d sync requests, want 0", n)
+	}
+}
+
+func TestTokenRevokedRefreshHangs(t *testing.T) {
+	iam := newSilentServer(t)
+	e := newFaultEnv(t, withIAMEndpoint(iam))
+	e.srv.RevokeToken(e.token)
+
+	result, run := e.syncKeyJSON(t)
+
+	assertExit(t, run, 1)
+	if result.Error == nil || result.Error.Kind != "token_refresh_failed" {
+		t.Errorf("result = %+v, want kind token_refresh_failed", result)
+	}
+	assertContains(t, "stderr", run.Stderr, "refreshing it failed", "Timeout", "ibmcloud login")
+	if n := len(syncRequests(e)); n != 1 {
+		t.Errorf("stand-in got %d sync requests, want 1", n)
+	}
+}
+
+// newSilentServer accepts connections on loopback and never reads or
+// answers, like a hung server, and returns its http:// URL.
+func newSilentServer(t *testing.T) string {
+	t.Helper()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan net.Conn, 16)
+	go func() {
+		for {
+			conn, err := listener.Accept()
+			if err != nil {
+				close(accepted)
+				return
+			}
+			accepted <- conn
+		}
+	}()
+	t.Cleanup(func() {
+		listener.Close()
+		for conn := range accepted {
+			conn.Close()
+		}
+	})
+	return "http://" + listener.Addr().String()
 }
 
 func TestTokenRevokedRefreshedOnce(t *testing.T) {
