@@ -9,15 +9,15 @@ import (
 )
 
 // maxMessageRunes bounds the service message that an Error carries. Key
-// Protect's own messages are one sentence; a longer body comes from a proxy
+// Protect's own messages are one sentence. A longer body comes from a proxy
 // or a broken server, and its start is enough to recognise it.
 const maxMessageRunes = 300
 
 // readableMessage turns the message of a failed call into one line that is
-// safe to print: an HTML page is reduced to its text, control and format
-// characters (terminal escape sequences among them) and invalid UTF-8 become
-// spaces, runs of white space become one space, and the result is cut at
-// maxMessageRunes. An empty message becomes the status text of status.
+// safe to print. An HTML page is reduced to its text. Control and format
+// characters, which include terminal escape sequences, and invalid UTF-8
+// become spaces, and runs of white space become one space. The result is cut
+// at maxMessageRunes, and an empty message becomes the status text.
 func readableMessage(message string, status int) string {
 	if looksLikeMarkup(message) {
 		message = html.UnescapeString(stripTags(message))
@@ -43,7 +43,7 @@ func looksLikeMarkup(s string) bool {
 }
 
 // stripTags replaces each <...> tag with a space. It is enough to read the
-// text of an error page; it is not an HTML parser.
+// text of an error page, but it is not an HTML parser.
 func stripTags(s string) string {
 	var b strings.Builder
 	for {
