@@ -801,12 +801,17 @@ func TestHostileTargetAddrRejected(t *testing.T) {
 
 // secretCase is a command run whose output and trace must not contain a
 // secret. Every command that sends the token gets its cases here.
+//
+// TODO: add batch sync (several keys or a key file) once it exists.
 type secretCase struct {
-	name    string
-	options []envOption
-	setup   func(e *faultEnv)
-	args    func(e *faultEnv) []string
-	exit    int
+	name string
+	// namespace is the IBMCLOUD_PLUGIN_NAMESPACE of the command, "kp key"
+	// when empty.
+	namespace string
+	options   []envOption
+	setup     func(e *faultEnv)
+	args      func(e *faultEnv) []string
+	exit      int
 	// failsBeforeRefresh marks a run that ends before the revoked token
 	// is refreshed.
 	failsBeforeRefresh bool
@@ -848,10 +853,50 @@ var secretCases = []secretCase{
 		failsBeforeRefresh: true,
 	},
 	{
+		name:      "registrations of every key",
+		namespace: "kp",
+		setup:     addRegistration,
+		args:      func(e *faultEnv) []string { return []string{"registrations", "-i", e.instance} },
+	},
+	{
+		name:      "registrations of a key in JSON",
+		namespace: "kp",
+		setup:     addRegistration,
+		args: func(e *faultEnv) []string {
+			return []string{"registrations", "-k", e.key, "-i", e.instance, "-o", "json"}
+		},
+	},
+	{
+		name:      "registrations after server errors",
+		namespace: "kp",
+		setup: func(e *faultEnv) {
+			addRegistration(e)
+			e.srv.InjectFaults(standin.Fault{Status: 503}, standin.Fault{Drop: true})
+		},
+		args: func(e *faultEnv) []string { return []string{"registrations", "-i", e.instance} },
+	},
+	{
+		name:      "registrations with an error body that echoes the token",
+		namespace: "kp",
+		setup: func(e *faultEnv) {
+			e.srv.InjectFaults(standin.Fault{Status: 400, ContentType: "text/plain", Body: "rejected Authorization: Bearer " + e.token})
+		},
+		args:               func(e *faultEnv) []string { return []string{"registrations", "-i", e.instance} },
+		exit:               1,
+		failsBeforeRefresh: true,
+	},
+	{
 		name: "sync rejected after refresh",
 		args: func(e *faultEnv) []string { return []string{"sync", e.key, "-i", standin.NewUUID()} },
 		exit: 1,
 	},
+}
+
+func addRegistration(e *faultEnv) {
+	e.srv.AddRegistration(e.instance, standin.Registration{
+		KeyID:       e.key,
+		ResourceCRN: "crn:v1:bluemix:public:cloud-object-storage:global:a/acct:cos-1:bucket:photos",
+	})
 }
 
 func TestSecretsNeverShown(t *testing.T) {
@@ -865,6 +910,9 @@ func TestSecretsNeverShown(t *testing.T) {
 				e.srv.RevokeToken(e.token)
 				if tc.setup != nil {
 					tc.setup(e)
+				}
+				if tc.namespace != "" {
+					e.host.Namespace = tc.namespace
 				}
 				tracePath := filepath.Join(t.TempDir(), "trace.log")
 				trace := "true"
