@@ -714,19 +714,36 @@ func TestHostileKeyRejected(t *testing.T) {
 	}
 	e := newFaultEnv(t)
 	for name, key := range keys {
-		t.Run(name, func(t *testing.T) {
+		t.Run("sync "+name, func(t *testing.T) {
 			run := e.sync(t, []string{key, "-i", e.instance})
 
-			assertExit(t, run, 2)
-			assertContains(t, "stderr", run.Stderr, "Invalid key")
-			if len(run.Stderr) > 3000 {
-				t.Errorf("stderr has %d bytes, want the value cut short", len(run.Stderr))
-			}
+			assertHostileKeyRejected(t, run)
+		})
+		t.Run("registrations "+name, func(t *testing.T) {
+			run := e.registrations(t, []string{"-k", key, "-i", e.instance})
+
+			assertHostileKeyRejected(t, run)
 		})
 	}
 	if n := e.srv.RequestCount(); n != 0 {
 		t.Errorf("stand-in got %d requests, want 0", n)
 	}
+}
+
+func assertHostileKeyRejected(t *testing.T, run testhost.Result) {
+	t.Helper()
+	assertExit(t, run, 2)
+	assertContains(t, "stderr", run.Stderr, "Invalid key")
+	if len(run.Stderr) > 3000 {
+		t.Errorf("stderr has %d bytes, want the value cut short", len(run.Stderr))
+	}
+}
+
+// registrations runs "kp registrations" with args against the stand-in.
+func (e *faultEnv) registrations(t *testing.T, args []string, env ...string) testhost.Result {
+	t.Helper()
+	env = append([]string{"KP_TARGET_ADDR=" + e.srv.URL, httpTimeout}, env...)
+	return e.host.RunIn("kp", append([]string{"registrations"}, args...), env...)
 }
 
 func TestHostileInstanceRejected(t *testing.T) {
@@ -751,6 +768,12 @@ func TestHostileInstanceRejected(t *testing.T) {
 		})
 		t.Run(name+" variable", func(t *testing.T) {
 			run := e.sync(t, []string{e.key}, "KP_INSTANCE_ID="+instance)
+
+			assertExit(t, run, 2)
+			assertContains(t, "stderr", run.Stderr, "Invalid instance ID")
+		})
+		t.Run(name+" registrations", func(t *testing.T) {
+			run := e.registrations(t, []string{"-i", instance})
 
 			assertExit(t, run, 2)
 			assertContains(t, "stderr", run.Stderr, "Invalid instance ID")
@@ -911,8 +934,9 @@ func TestSecretsNeverShown(t *testing.T) {
 				if tc.setup != nil {
 					tc.setup(e)
 				}
-				if tc.namespace != "" {
-					e.host.Namespace = tc.namespace
+				namespace := tc.namespace
+				if namespace == "" {
+					namespace = e.host.Namespace
 				}
 				tracePath := filepath.Join(t.TempDir(), "trace.log")
 				trace := "true"
@@ -920,7 +944,7 @@ func TestSecretsNeverShown(t *testing.T) {
 					trace = tracePath
 				}
 
-				run := e.host.Run(tc.args(e), "KP_TARGET_ADDR="+e.srv.URL, httpTimeout,
+				run := e.host.RunIn(namespace, tc.args(e), "KP_TARGET_ADDR="+e.srv.URL, httpTimeout,
 					"IBMCLOUD_TRACE="+trace, "IBMCLOUD_API_KEY="+apiKey)
 
 				assertExit(t, run, tc.exit)

@@ -247,6 +247,13 @@ func (h *Host) RunAs(namespace string, args ...string) Result {
 	return h.run(namespace, args, nil)
 }
 
+// RunIn runs the plug-in like Run with the given IBMCLOUD_PLUGIN_NAMESPACE
+// and extra env entries.
+func (h *Host) RunIn(namespace string, args []string, env ...string) Result {
+	h.t.Helper()
+	return h.run(namespace, args, env)
+}
+
 func (h *Host) run(namespace string, args, env []string) Result {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), RunTimeout)
