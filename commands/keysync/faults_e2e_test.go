@@ -82,6 +82,8 @@ func newFaultEnvOn(t *testing.T, srv *standin.Server, options ...envOption) *fau
 	}
 
 	srv.AddKey(e.instance, standin.Key{ID: e.key, Aliases: []string{"payroll-root"}})
+	crn := "crn:v1:bluemix:public:kms:us-south:a/" + standin.TokenAccountID + ":" + e.instance + "::"
+	srv.AddResourceInstance(e.instance, crn, "us-south")
 	srv.AcceptToken(e.token)
 	if e.refresh != "" {
 		srv.AddRefreshToken(e.refresh)
@@ -102,6 +104,17 @@ func (e *faultEnv) sync(t *testing.T, args []string, env ...string) testhost.Res
 	t.Helper()
 	env = append([]string{"KP_TARGET_ADDR=" + e.srv.URL, httpTimeout}, env...)
 	return e.host.Run(append([]string{"sync"}, args...), env...)
+}
+
+// lookupEnv points the plug-in at the stand-in's Resource Controller and
+// regional Key Protect, so that it looks the instance's region up instead
+// of calling KP_TARGET_ADDR.
+func (e *faultEnv) lookupEnv() []string {
+	return []string{
+		"KP_TARGET_ADDR=",
+		"IBMCLOUD_RESOURCE_CONTROLLER_API_ENDPOINT=" + e.srv.URL,
+		"KP_REGION_ENDPOINT_TEMPLATE=" + e.srv.URL + "/{region}",
+	}
 }
 
 func (e *faultEnv) syncKey(t *testing.T, env ...string) testhost.Result {
@@ -669,10 +682,15 @@ func TestPluginConfigFaults(t *testing.T) {
 			e := newFaultEnv(t)
 			tt.damage(t, e.host.Home)
 
-			run := e.syncKey(t)
+			// The region lookup reads and writes the region cache in the
+			// plug-in config.
+			run := e.syncKey(t, e.lookupEnv()...)
 
 			assertNoPanic(t, run)
 			assertExit(t, run, 0)
+			if n := len(e.srv.RequestsTo("/v2/resource_instances/" + e.instance)); n != 1 {
+				t.Errorf("Resource Controller got %d lookups, want 1", n)
+			}
 			if n := len(syncRequests(e)); n != 1 {
 				t.Errorf("stand-in got %d sync requests, want 1", n)
 			}
@@ -838,6 +856,9 @@ type secretCase struct {
 	// failsBeforeRefresh marks a run that ends before the revoked token
 	// is refreshed.
 	failsBeforeRefresh bool
+	// lookupRegion makes the run look the instance's region up in the
+	// Resource Controller, which gets the token too.
+	lookupRegion bool
 }
 
 var secretCases = []secretCase{
@@ -862,6 +883,11 @@ var secretCases = []secretCase{
 		args:               func(e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
 		exit:               1,
 		failsBeforeRefresh: true,
+	},
+	{
+		name:         "sync with a region lookup",
+		args:         func(e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
+		lookupRegion: true,
 	},
 	{
 		name:    "sync with an expired token",
@@ -944,8 +970,11 @@ func TestSecretsNeverShown(t *testing.T) {
 					trace = tracePath
 				}
 
-				run := e.host.RunIn(namespace, tc.args(e), "KP_TARGET_ADDR="+e.srv.URL, httpTimeout,
-					"IBMCLOUD_TRACE="+trace, "IBMCLOUD_API_KEY="+apiKey)
+				env := []string{"KP_TARGET_ADDR=" + e.srv.URL, httpTimeout, "IBMCLOUD_TRACE=" + trace, "IBMCLOUD_API_KEY=" + apiKey}
+				if tc.lookupRegion {
+					env = append(env, e.lookupEnv()...)
+				}
+				run := e.host.RunIn(namespace, tc.args(e), env...)
 
 				assertExit(t, run, tc.exit)
 				traceText := run.Stderr
