@@ -129,7 +129,7 @@ func (c *Client) classify(err error, info *responseInfo, correlationID string) *
 		if info.neutralized {
 			failure.Message = strings.ReplaceAll(failure.Message, neutralMarker, errorMsgMarker)
 		}
-		failure.Message = readableMessage(failure.Message, apiErr.StatusCode)
+		failure.Message = ReadableMessage(failure.Message, apiErr.StatusCode)
 		if info.truncated {
 			failure.Message += " [response cut at 1 MiB]"
 		}
@@ -138,7 +138,7 @@ func (c *Client) classify(err error, info *responseInfo, correlationID string) *
 			failure.NextAllowed, _ = ParseNextAllowed(apiErr.Reasons[0].Message)
 		}
 		if failure.Kind == KindRedirect {
-			failure.Location = readableMessage(info.location, 0)
+			failure.Location = ReadableMessage(info.location, 0)
 		}
 		return failure
 	}
@@ -150,7 +150,7 @@ func (c *Client) classify(err error, info *responseInfo, correlationID string) *
 		err = urlErr.Err
 		failure.Cause = err
 	}
-	failure.Message = readableMessage(rootCause(err).Error(), 0)
+	failure.Message = ReadableMessage(rootCause(err).Error(), 0)
 	var tooLarge *responseTooLargeError
 	switch {
 	case errors.As(rootCause(err), &tooLarge):

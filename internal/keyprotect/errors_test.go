@@ -125,15 +125,15 @@ func TestReadableMessage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := readableMessage(tt.message, tt.status); got != tt.want {
-				t.Errorf("readableMessage(%q) = %q, want %q", tt.message, got, tt.want)
+			if got := ReadableMessage(tt.message, tt.status); got != tt.want {
+				t.Errorf("ReadableMessage(%q) = %q, want %q", tt.message, got, tt.want)
 			}
 		})
 	}
 }
 
 func TestReadableMessageLong(t *testing.T) {
-	got := readableMessage(strings.Repeat("é", 5000), 400)
+	got := ReadableMessage(strings.Repeat("é", 5000), 400)
 
 	if want := strings.Repeat("é", maxMessageRunes) + "..."; got != want {
 		t.Errorf("readableMessage of 5000 runes has %d runes, want %d and \"...\"", len([]rune(got)), maxMessageRunes+3)

@@ -13,12 +13,12 @@ import (
 // or a broken server, and its start is enough to recognise it.
 const maxMessageRunes = 300
 
-// readableMessage turns the message of a failed call into one line that is
+// ReadableMessage turns the message of a failed call into one line that is
 // safe to print. An HTML page is reduced to its text. Control and format
 // characters, which include terminal escape sequences, and invalid UTF-8
 // become spaces, and runs of white space become one space. The result is cut
 // at maxMessageRunes, and an empty message becomes the status text.
-func readableMessage(message string, status int) string {
+func ReadableMessage(message string, status int) string {
 	if looksLikeMarkup(message) {
 		message = html.UnescapeString(stripTags(message))
 	}
