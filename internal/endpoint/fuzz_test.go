@@ -74,3 +74,40 @@ func checkRejection(t *testing.T, addr string, err error) {
 		t.Errorf("message value %s repeats the password of %q", shown, addr)
 	}
 }
+
+func FuzzParseServiceURL(f *testing.F) {
+	for _, seed := range []string{
+		"https://resource-controller.cloud.ibm.com", "http://127.0.0.1:8080/rc/", "https://gw.example.com/a%2Fb/",
+		"https://user:secret@gw.example.com/x", "https://gw.example.com/x?y", "http://gw.example.com/x", "//x/y",
+	} {
+		f.Add(seed)
+	}
+
+	f.Fuzz(func(t *testing.T, value string) {
+		base, err := ParseServiceURL("IBMCLOUD_RESOURCE_CONTROLLER_API_ENDPOINT", value)
+		if err != nil {
+			checkRejection(t, value, err)
+			return
+		}
+
+		u, parseErr := url.Parse(base)
+		if parseErr != nil {
+			t.Fatalf("ParseServiceURL(%q) = %q, which does not parse: %v", value, base, parseErr)
+		}
+		if u.Scheme != "https" && (u.Scheme != "http" || !IsLoopback(u.Hostname())) {
+			t.Errorf("ParseServiceURL(%q) = %q: scheme %q to host %q", value, base, u.Scheme, u.Hostname())
+		}
+		if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.Opaque != "" {
+			t.Errorf("ParseServiceURL(%q) = %q, which has user info, a query or a fragment", value, base)
+		}
+		if strings.HasSuffix(base, "/") {
+			t.Errorf("ParseServiceURL(%q) = %q, which ends in a slash", value, base)
+		}
+		if strings.IndexFunc(base, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+			t.Errorf("ParseServiceURL(%q) = %q, which contains white space or a control character", value, base)
+		}
+		if again, err := ParseServiceURL("IBMCLOUD_RESOURCE_CONTROLLER_API_ENDPOINT", base); err != nil || again != base {
+			t.Errorf("ParseServiceURL(%q) = %q, %v; want the same base URL back", base, again, err)
+		}
+	})
+}
