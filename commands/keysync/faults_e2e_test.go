@@ -37,8 +37,8 @@ type faultEnv struct {
 
 type envOption func(*testhost.HostOptions, *faultEnv)
 
-// withToken writes token to the host config instead of a fresh one, and
-// leaves the stand-in's acceptance of it to the test.
+// withToken writes token to the host config instead of a fresh one. The
+// stand-in accepts it as it would the fresh one.
 func withToken(token string) envOption {
 	return func(opts *testhost.HostOptions, e *faultEnv) {
 		opts.Token = token
@@ -157,8 +157,8 @@ func assertNoPanic(t *testing.T, run testhost.Result) {
 	}
 }
 
-// correlationIDs returns the distinct correlation-id headers of the sync
-// requests, in order.
+// correlationIDs returns the correlation-id headers of requests in order,
+// with consecutive repeats merged into one.
 func correlationIDs(requests []standin.Request) []string {
 	var ids []string
 	for _, r := range requests {
@@ -364,6 +364,9 @@ func TestFaultDNSFailure(t *testing.T) {
 		t.Errorf("result = %+v, want kind connection_error", result)
 	}
 	assertContains(t, "stderr", run.Stderr, addr, "no such host")
+	if result.Error != nil && result.Error.Attempts != 1 {
+		t.Errorf("error.attempts = %d, want 1: a name that does not exist is not retried", result.Error.Attempts)
+	}
 }
 
 func TestFaultTLSSelfSigned(t *testing.T) {
@@ -378,6 +381,9 @@ func TestFaultTLSSelfSigned(t *testing.T) {
 		t.Errorf("result = %+v, want kind tls_error", result)
 	}
 	assertContains(t, "stderr", run.Stderr, srv.URL, "certificate")
+	if result.Error != nil && result.Error.Attempts != 1 {
+		t.Errorf("error.attempts = %d, want 1: a certificate failure is not retried", result.Error.Attempts)
+	}
 	if n := srv.RequestCount(); n != 0 {
 		t.Errorf("stand-in got %d requests over an unverified connection, want 0", n)
 	}
@@ -488,7 +494,7 @@ func TestTokenExpiredWithoutRefreshToken(t *testing.T) {
 	run := e.syncKey(t)
 
 	assertExit(t, run, 1)
-	assertContains(t, "stderr", run.Stderr, "ibmcloud login")
+	assertContains(t, "stderr", run.Stderr, "You are not logged in", "ibmcloud login")
 	if n := e.srv.RequestCount(); n != 0 {
 		t.Errorf("stand-in got %d requests, want 0", n)
 	}
