@@ -82,7 +82,7 @@ func New(config Config) (*Client, error) {
 		IdleConnTimeout:       90 * time.Second,
 		ForceAttemptHTTP2:     true,
 	}
-	transport := bhttp.NewTraceLoggingTransport(&guard{next: base})
+	transport := &queryParams{next: bhttp.NewTraceLoggingTransport(&guard{next: base})}
 
 	logger := kp.NewLogger(func(args ...any) { trace.Logger.Println(args...) })
 	client, err := kp.NewWithLogger(kp.ClientConfig{
