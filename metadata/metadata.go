@@ -29,10 +29,13 @@ const (
 // Flag names shared by the commands. The metadata lists a flag with its short
 // name first, as in "i, instance-id".
 const (
-	FlagInstanceID = "instance-id"
-	FlagKeyRing    = "key-ring"
-	FlagOutput     = "output"
-	FlagHelp       = "help"
+	FlagInstanceID    = "instance-id"
+	FlagKeyRing       = "key-ring"
+	FlagOutput        = "output"
+	FlagHelp          = "help"
+	FlagFile          = "file"
+	FlagAllRegistered = "all-registered"
+	FlagParallel      = "parallel"
 )
 
 // minCLIVersion is the oldest ibmcloud CLI that runs plug-ins built with SDK
@@ -59,10 +62,13 @@ var commands = []commandSpec{
 		namespace:     NamespaceKPKey,
 		name:          CommandSync,
 		descriptionID: "command.sync.description",
-		usage:         "ibmcloud kp key sync KEY_ID_OR_ALIAS [-i, --instance-id INSTANCE_ID] [--key-ring KEY_RING_ID] [-o, --output FORMAT]",
+		usage:         "ibmcloud kp key sync (KEY_ID_OR_ALIAS... | --file FILE | --all-registered) [-i, --instance-id INSTANCE_ID] [--key-ring KEY_RING_ID] [--parallel N] [-o, --output FORMAT]",
 		flags: []flagSpec{
 			{short: "i", long: FlagInstanceID, descriptionID: "flag.instance-id.description", hasValue: true},
 			{long: FlagKeyRing, descriptionID: "flag.key-ring.description", hasValue: true},
+			{long: FlagFile, descriptionID: "flag.file.description", hasValue: true},
+			{long: FlagAllRegistered, descriptionID: "flag.all-registered.description"},
+			{long: FlagParallel, descriptionID: "flag.parallel.description", hasValue: true},
 			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true},
 		},
 	},
