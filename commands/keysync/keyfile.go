@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/key-protect-sync/kp-sync/commands"
@@ -92,7 +93,9 @@ func displayName(name string) string {
 	if name == StdinName {
 		return i18n.T("file.stdin")
 	}
-	return usermsg.Quote(name)
+	// The whole path is shown, unlike other values, which usermsg.Quote
+	// cuts at 60 characters.
+	return strconv.Quote(name)
 }
 
 func readKeyFile(name string, stdin io.Reader) ([]byte, error) {

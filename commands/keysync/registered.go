@@ -15,6 +15,11 @@ import (
 	"github.com/key-protect-sync/kp-sync/internal/validate"
 )
 
+// registrationPageSize keeps each page of the listing well below the 1 MiB
+// that the client reads of a response: a registration takes about 400 bytes
+// of JSON, so a full page of 5000 would be cut and fail to decode.
+const registrationPageSize = 500
+
 // RegistrationLister lists the registrations of an instance, every page of
 // them; *keyprotect.Client implements it.
 type RegistrationLister interface {
@@ -32,7 +37,7 @@ func (opts *Options) registeredKeys(ctx context.Context, req request, client Syn
 		opts.UI.Say("%s", i18n.T("batch.listing", map[string]any{"Instance": req.instanceID}))
 	}
 
-	registrations, err := lister.ListRegistrations(ctx, keyprotect.RegistrationQuery{})
+	registrations, err := lister.ListRegistrations(ctx, keyprotect.RegistrationQuery{PageSize: registrationPageSize})
 	if err != nil {
 		return nil, fmt.Errorf("list the registrations of instance %s: %w", req.instanceID, err)
 	}
