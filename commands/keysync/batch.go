@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/trace"
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/plugin"
 
 	"github.com/key-protect-sync/kp-sync/commands"
@@ -91,6 +92,12 @@ func (opts *Options) runBatch(ctx context.Context, command plugin.Command, req r
 	if len(req.keys) == 0 {
 		return opts.reportNoRegistrations(req)
 	}
+
+	trace.Logger.Printf("Syncing %d keys with at most %d requests in flight", len(req.keys), req.parallel)
+	stopped := context.AfterFunc(ctx, func() {
+		trace.Logger.Println("Interrupted: starting no new sync; requests in flight finish or time out")
+	})
+	defer stopped()
 
 	out := newBatchOutput(opts, req)
 	out.start()

@@ -402,6 +402,30 @@ func TestBatchAllRegisteredNone(t *testing.T) {
 	}
 }
 
+func TestBatchAllRegisteredListingFails(t *testing.T) {
+	e := newEnv(t)
+	key := e.srv.AddKeys(instanceID, 1)[0]
+	e.srv.AddRegistration(instanceID, standin.Registration{
+		KeyID:       key,
+		ResourceCRN: "crn:v1:bluemix:public:cloud-object-storage:global:a/" + standin.TokenAccountID + ":" + instanceID + ":bucket:b",
+	})
+	e.srv.InjectFaults(standin.Fault{Status: 403})
+
+	result := e.run(t, "--all-registered")
+
+	if result.ExitCode != 1 {
+		t.Errorf("exit status = %d, want 1\nstderr:\n%s", result.ExitCode, result.Stderr)
+	}
+	for _, want := range []string{"not allowed to list the registrations", "no key was synced"} {
+		if !strings.Contains(result.Stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, result.Stderr)
+		}
+	}
+	if n := len(syncRequests(e.srv)); n != 0 {
+		t.Errorf("%d sync requests, want 0", n)
+	}
+}
+
 func TestBatchParallelLimit(t *testing.T) {
 	e := newEnv(t)
 	keys := e.srv.AddKeys(instanceID, 60)
@@ -499,8 +523,17 @@ func TestBatchServerErrorsRetriedThenFailed(t *testing.T) {
 }
 
 func TestBatchInterruptReportsEveryKey(t *testing.T) {
-	for _, output := range []string{"json", "text"} {
-		t.Run(output, func(t *testing.T) {
+	tests := []struct {
+		output string
+		signal syscall.Signal
+	}{
+		{output: "json", signal: syscall.SIGINT},
+		{output: "text", signal: syscall.SIGINT},
+		{output: "json", signal: syscall.SIGTERM},
+	}
+	for _, tt := range tests {
+		output := tt.output
+		t.Run(output+" "+tt.signal.String(), func(t *testing.T) {
 			e := newEnv(t)
 			keys := e.srv.AddKeys(instanceID, 40)
 			e.srv.SetLatency(300 * time.Millisecond)
@@ -514,8 +547,8 @@ func TestBatchInterruptReportsEveryKey(t *testing.T) {
 			cmd := e.host.Start(&stdout, &stderr, append(args, keys...), "KP_TARGET_ADDR="+e.srv.URL)
 			waitForRequests(t, e.srv, 1)
 			seen := len(syncRequests(e.srv))
-			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-				t.Fatalf("send SIGINT: %v", err)
+			if err := cmd.Process.Signal(tt.signal); err != nil {
+				t.Fatalf("send %s: %v", tt.signal, err)
 			}
 			_ = cmd.Wait()
 
@@ -524,7 +557,7 @@ func TestBatchInterruptReportsEveryKey(t *testing.T) {
 			}
 			requests := syncRequests(e.srv)
 			if len(requests) > seen+parallel {
-				t.Errorf("%d sync requests after SIGINT at %d, want at most %d: new keys were started", len(requests), seen, seen+parallel)
+				t.Errorf("%d sync requests after the signal at %d, want at most %d: new keys were started", len(requests), seen, seen+parallel)
 			}
 			for _, req := range requests {
 				if req.Status != 204 {
