@@ -427,26 +427,39 @@ func TestBatchAllRegisteredListingFails(t *testing.T) {
 }
 
 func TestBatchParallelLimit(t *testing.T) {
-	e := newEnv(t)
-	keys := e.srv.AddKeys(instanceID, 60)
-	e.srv.SetLatency(20 * time.Millisecond)
+	tests := []struct {
+		name  string
+		flags []string
+		limit int
+	}{
+		{name: "default", flags: nil, limit: 4},
+		{name: "parallel 3", flags: []string{"--parallel", "3"}, limit: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			keys := e.srv.AddKeys(instanceID, 60)
+			e.srv.SetLatency(20 * time.Millisecond)
 
-	result := e.run(t, append([]string{"-o", "json", "--parallel", "3"}, keys...)...)
+			args := append(append([]string{"-o", "json"}, tt.flags...), keys...)
+			result := e.run(t, args...)
 
-	if result.ExitCode != 0 {
-		t.Errorf("exit status = %d, want 0\nstderr:\n%s", result.ExitCode, result.Stderr)
-	}
-	if n := len(decodeArray(t, result)); n != len(keys) {
-		t.Errorf("%d results, want %d", n, len(keys))
-	}
-	if n := e.srv.MaxInFlight(); n > 3 {
-		t.Errorf("max in flight = %d, want at most 3", n)
-	}
-	if n := e.srv.ConnectionCount(); n > 3 {
-		t.Errorf("%d connections for 3 workers, want at most 3 (kept alive)", n)
-	}
-	if n := len(syncRequests(e.srv)); n != len(keys) {
-		t.Errorf("%d sync requests, want %d", n, len(keys))
+			if result.ExitCode != 0 {
+				t.Errorf("exit status = %d, want 0\nstderr:\n%s", result.ExitCode, result.Stderr)
+			}
+			if n := len(decodeArray(t, result)); n != len(keys) {
+				t.Errorf("%d results, want %d", n, len(keys))
+			}
+			if n := e.srv.MaxInFlight(); n > tt.limit {
+				t.Errorf("max in flight = %d, want at most %d", n, tt.limit)
+			}
+			if n := e.srv.ConnectionCount(); n > tt.limit {
+				t.Errorf("%d connections for %d workers, want at most %d (kept alive)", n, tt.limit, tt.limit)
+			}
+			if n := len(syncRequests(e.srv)); n != len(keys) {
+				t.Errorf("%d sync requests, want %d", n, len(keys))
+			}
+		})
 	}
 }
 

@@ -51,14 +51,14 @@ func (e *KeyFileError) Error() string {
 // UsageError returns the incorrect-usage message that lists the first
 // invalid lines with their file and line number, and counts the rest.
 func (e *KeyFileError) UsageError() *usermsg.Error {
-	shown := e.Lines[:min(len(e.Lines), maxLineErrorsShown)]
-	lines := make([]string, 0, len(shown)+1)
-	for _, invalid := range shown {
+	listed := e.Lines[:min(len(e.Lines), maxLineErrorsShown)]
+	lines := make([]string, 0, len(listed)+1)
+	for _, invalid := range listed {
 		lines = append(lines, i18n.T("error.file.invalid-line", map[string]any{
 			"File": displayName(invalid.File), "Line": invalid.Line, "Error": commands.Message(invalid.Err),
 		}))
 	}
-	if hidden := len(e.Lines) - len(shown); hidden > 0 {
+	if hidden := len(e.Lines) - len(listed); hidden > 0 {
 		lines = append(lines, i18n.T("error.file.more-invalid-lines", map[string]any{"Count": hidden}))
 	}
 	return usermsg.Usage("error.file.invalid-lines", map[string]any{
@@ -137,9 +137,9 @@ func errorText(err error) string {
 
 // parseKeyFile splits content into keys, one per line. It accepts LF and
 // CRLF line ends and a leading UTF-8 byte order mark, trims spaces and tabs,
-// and skips blank lines and comments: a '#' starts a comment that runs to the
-// end of the line, which is unambiguous because neither key IDs nor aliases
-// contain '#'.
+// and skips blank lines and comments. A '#' starts a comment that runs to
+// the end of the line; neither key IDs nor aliases contain '#', so a key
+// never loses part of itself to a comment.
 func parseKeyFile(file string, content []byte) ([]string, []LineError) {
 	content = bytes.TrimPrefix(content, utf8BOM)
 

@@ -44,8 +44,8 @@ func (opts *Options) registeredKeys(ctx context.Context, req request, client Syn
 
 	ids := make([]string, 0, len(registrations))
 	for _, registration := range registrations {
-		// The IDs go into URL paths unescaped, so even the service's own
-		// answer is checked first.
+		// The IDs go into URL paths unescaped, so even IDs from the
+		// service's own response are checked first.
 		if !validate.IsUUID(registration.KeyID) {
 			return nil, usermsg.Failure("registrations.error.bad-key-id", map[string]any{
 				"Value": usermsg.Quote(registration.KeyID), "Instance": req.instanceID,

@@ -18,12 +18,12 @@ const timeLayout = "2006-01-02 15:04:05 MST"
 // batchOutput prints a batch as it runs: a line per key in text mode, and a
 // progress line on a terminal. All its methods run on one goroutine.
 type batchOutput struct {
-	opts     *Options
-	req      request
-	progress io.Writer // nil when no progress line is shown
-	shown    int       // width of the progress line on screen
-	done     int
-	failed   int
+	opts      *Options
+	req       request
+	progress  io.Writer // nil when no progress line is shown
+	lineWidth int       // width of the progress line on screen
+	done      int
+	failed    int
 }
 
 func newBatchOutput(opts *Options, req request) *batchOutput {
@@ -70,17 +70,17 @@ func (o *batchOutput) drawProgress() {
 		"Done": o.done, "Total": len(o.req.keys), "Failed": o.failed,
 	})
 	fmt.Fprint(o.progress, "\r"+line)
-	o.shown = utf8.RuneCountInString(line)
+	o.lineWidth = utf8.RuneCountInString(line)
 }
 
 // clearProgress blanks the progress line, so that the next output starts on
 // an empty line even when stdout and stderr are the same terminal.
 func (o *batchOutput) clearProgress() {
-	if o.progress == nil || o.shown == 0 {
+	if o.progress == nil || o.lineWidth == 0 {
 		return
 	}
-	fmt.Fprint(o.progress, "\r"+strings.Repeat(" ", o.shown)+"\r")
-	o.shown = 0
+	fmt.Fprint(o.progress, "\r"+strings.Repeat(" ", o.lineWidth)+"\r")
+	o.lineWidth = 0
 }
 
 func (o *batchOutput) stopProgress() {

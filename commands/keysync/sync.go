@@ -1,6 +1,6 @@
 // Package keysync implements "ibmcloud kp key sync": it asks Key Protect to
 // notify the cloud services associated with a root key of the key's last
-// lifecycle event again.
+// lifecycle event again, for one key or for a batch of keys.
 package keysync
 
 import (
