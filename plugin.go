@@ -17,7 +17,8 @@ import (
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/plugin"
 
 	"github.com/key-protect-sync/kp-sync/commands"
-	_ "github.com/key-protect-sync/kp-sync/commands/keysync" // registers kp key sync
+	_ "github.com/key-protect-sync/kp-sync/commands/keysync"       // registers kp key sync
+	_ "github.com/key-protect-sync/kp-sync/commands/registrations" // registers kp registrations
 	"github.com/key-protect-sync/kp-sync/i18n"
 	"github.com/key-protect-sync/kp-sync/internal/hostconfig"
 	"github.com/key-protect-sync/kp-sync/internal/usermsg"

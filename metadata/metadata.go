@@ -23,7 +23,8 @@ const (
 
 // Command names inside their namespace.
 const (
-	CommandSync = "sync"
+	CommandSync          = "sync"
+	CommandRegistrations = "registrations"
 )
 
 // Flag names shared by the commands. The metadata lists a flag with its short
@@ -33,6 +34,8 @@ const (
 	FlagKeyRing       = "key-ring"
 	FlagOutput        = "output"
 	FlagHelp          = "help"
+	FlagKeyID         = "key-id"
+	FlagCRNQuery      = "crn-query"
 	FlagFile          = "file"
 	FlagAllRegistered = "all-registered"
 	FlagParallel      = "parallel"
@@ -69,6 +72,21 @@ var commands = []commandSpec{
 			{long: FlagFile, descriptionID: "flag.file.description", hasValue: true},
 			{long: FlagAllRegistered, descriptionID: "flag.all-registered.description"},
 			{long: FlagParallel, descriptionID: "flag.parallel.description", hasValue: true},
+			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true},
+		},
+	},
+	{
+		// The flags are those of the IBM Key Protect plug-in's
+		// "kp registrations", so that scripts written for it keep working.
+		namespace:     NamespaceKP,
+		name:          CommandRegistrations,
+		descriptionID: "command.registrations.description",
+		usage:         "ibmcloud kp registrations [-k, --key-id KEY_ID_OR_ALIAS] [-c, --crn-query CRN_PATTERN] [-r, --key-ring KEY_RING_ID] [-i, --instance-id INSTANCE_ID] [-o, --output FORMAT]",
+		flags: []flagSpec{
+			{short: "k", long: FlagKeyID, descriptionID: "flag.key-id.registrations.description", hasValue: true},
+			{short: "c", long: FlagCRNQuery, descriptionID: "flag.crn-query.description", hasValue: true},
+			{short: "r", long: FlagKeyRing, descriptionID: "flag.key-ring.description", hasValue: true},
+			{short: "i", long: FlagInstanceID, descriptionID: "flag.instance-id.description", hasValue: true},
 			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true},
 		},
 	},

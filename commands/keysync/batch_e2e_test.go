@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/key-protect-sync/kp-sync/internal/keyprotect"
 	"github.com/key-protect-sync/kp-sync/internal/standin"
 	"github.com/key-protect-sync/kp-sync/internal/testhost"
 )
@@ -340,13 +341,13 @@ func TestBatchAllRegisteredPages(t *testing.T) {
 	e := newEnv(t)
 	keys := e.srv.AddKeys(instanceID, 40)
 	unregistered := e.srv.AddKeys(instanceID, 5)
-	// More registrations than one page of 500 holds, so the keys of the
-	// second page are synced only when every page is read.
-	const total = 600
-	for i := range total {
+	// More registrations than one page holds, so the keys of the second
+	// page are synced only when every page is read.
+	const pageSize = keyprotect.MaxRegistrationPageSize
+	for i := range pageSize + 100 {
 		key := keys[i%30]
-		if i >= 500 {
-			key = keys[30+(i-500)%10]
+		if i >= pageSize {
+			key = keys[30+(i-pageSize)%10]
 		}
 		e.srv.AddRegistration(instanceID, standin.Registration{
 			KeyID:       key,
@@ -416,7 +417,7 @@ func TestBatchAllRegisteredListingFails(t *testing.T) {
 	if result.ExitCode != 1 {
 		t.Errorf("exit status = %d, want 1\nstderr:\n%s", result.ExitCode, result.Stderr)
 	}
-	for _, want := range []string{"not allowed to list the registrations", "no key was synced"} {
+	for _, want := range []string{"not allowed to list the registrations in instance", "no key was synced"} {
 		if !strings.Contains(result.Stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, result.Stderr)
 		}

@@ -11,14 +11,10 @@ import (
 	"github.com/key-protect-sync/kp-sync/commands"
 	"github.com/key-protect-sync/kp-sync/i18n"
 	"github.com/key-protect-sync/kp-sync/internal/keyprotect"
+	"github.com/key-protect-sync/kp-sync/internal/kpmessage"
 	"github.com/key-protect-sync/kp-sync/internal/usermsg"
 	"github.com/key-protect-sync/kp-sync/internal/validate"
 )
-
-// registrationPageSize keeps each page of the listing well below the 1 MiB
-// that the client reads of a response: a registration takes about 400 bytes
-// of JSON, so a full page of 5000 would be cut and fail to decode.
-const registrationPageSize = 500
 
 // RegistrationLister lists the registrations of an instance, every page of
 // them; *keyprotect.Client implements it.
@@ -37,7 +33,7 @@ func (opts *Options) registeredKeys(ctx context.Context, req request, client Syn
 		opts.UI.Say("%s", i18n.T("batch.listing", map[string]any{"Instance": req.instanceID}))
 	}
 
-	registrations, err := lister.ListRegistrations(ctx, keyprotect.RegistrationQuery{PageSize: registrationPageSize})
+	registrations, err := lister.ListRegistrations(ctx, keyprotect.RegistrationQuery{})
 	if err != nil {
 		return nil, fmt.Errorf("list the registrations of instance %s: %w", req.instanceID, err)
 	}
@@ -47,7 +43,7 @@ func (opts *Options) registeredKeys(ctx context.Context, req request, client Syn
 		// The IDs go into URL paths unescaped, so even IDs from the
 		// service's own response are checked first.
 		if !validate.IsUUID(registration.KeyID) {
-			return nil, usermsg.Failure("registrations.error.bad-key-id", map[string]any{
+			return nil, usermsg.Failure("batch.listing.error.bad-key-id", map[string]any{
 				"Value": usermsg.Quote(registration.KeyID), "Instance": req.instanceID,
 			}, nil)
 		}
@@ -69,33 +65,27 @@ func (opts *Options) failListing(command plugin.Command, req request, err error)
 		if req.json {
 			_ = writeJSON(opts.UI.Writer(), []Result{})
 		}
-		opts.UI.Failed("%s", i18n.T("registrations.error.interrupted"))
+		opts.UI.Failed("%s", i18n.T("batch.listing.error.interrupted"))
 		return commands.ExitInterrupted
 	}
 
-	opts.UI.Failed("%s\n%s", describeListing(req, failure, opts), i18n.T("registrations.error.nothing-synced"))
+	opts.UI.Failed("%s\n%s", describeListing(req, failure), i18n.T("batch.listing.error.nothing-synced"))
 	return commands.ExitFailed
 }
 
-// describeListing explains a failed registrations listing. Failures that
-// name no key, such as a rejected token or a server error, read as they do
-// for a sync.
-func describeListing(req request, failure *keyprotect.Error, opts *Options) string {
-	data := map[string]any{
-		"Instance":      req.instanceID,
-		"Status":        failure.StatusCode,
-		"Reason":        failure.ReasonCode,
-		"Message":       failure.Message,
-		"CorrelationID": failure.CorrelationID,
+// describeListing explains a failed registrations listing in the words of
+// kp registrations, since the listing is the same request.
+func describeListing(req request, failure *keyprotect.Error) string {
+	data := kpmessage.Data(failure, req.instanceID)
+	if message, ok := kpmessage.Describe(failure, data); ok {
+		return message
 	}
-	switch failure.Kind {
-	case keyprotect.KindForbidden:
+
+	switch {
+	case failure.Kind == keyprotect.KindForbidden:
 		return i18n.T("registrations.error.forbidden", data)
-	case keyprotect.KindNotFound, keyprotect.KindTooEarly, keyprotect.KindClient, keyprotect.KindOther:
-		if failure.StatusCode == 0 {
-			return i18n.T("registrations.error.message", data)
-		}
-		return i18n.T("registrations.error.other", data)
+	case failure.StatusCode == 0:
+		return i18n.T("registrations.error.failed", data)
 	}
-	return describe(req, failure, opts.Now())
+	return i18n.T("registrations.error.other", data)
 }

@@ -137,7 +137,10 @@ func (c *Client) classify(err error, info *responseInfo, correlationID string) *
 	}
 
 	failure.Message = rootCause(err).Error()
+	var tooLarge *responseTooLargeError
 	switch {
+	case errors.As(rootCause(err), &tooLarge):
+		failure.Kind = KindOther
 	case errors.Is(err, context.Canceled):
 		failure.Kind = KindInterrupted
 	case isTimeout(err):

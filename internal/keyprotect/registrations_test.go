@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -314,5 +315,43 @@ func TestListRegistrationsIgnoredOffset(t *testing.T) {
 	}
 	if n := len(srv.RequestsTo("/registrations")); n != 2 {
 		t.Errorf("sent %d requests, want 2", n)
+	}
+}
+
+func TestListRegistrationsPageOverOneMiB(t *testing.T) {
+	srv, client := newRegistrationServer(t)
+	key := srv.AddKeys(testInstance, 1)[0]
+	addRegistrations(srv, key, MaxRegistrationPageSize+1)
+
+	regs, err := client.ListRegistrations(context.Background(), RegistrationQuery{})
+	if err != nil {
+		t.Fatalf("ListRegistrations: %v", err)
+	}
+
+	if len(regs) != MaxRegistrationPageSize+1 {
+		t.Errorf("got %d registrations, want %d", len(regs), MaxRegistrationPageSize+1)
+	}
+	if n := len(srv.RequestsTo("/registrations")); n != 2 {
+		t.Errorf("sent %d requests, want 2", n)
+	}
+}
+
+func TestListRegistrationsResponseTooLarge(t *testing.T) {
+	srv, client := newRegistrationServer(t)
+	client.sleep = func(context.Context, time.Duration) error { return nil }
+	huge := `{"metadata":{},"resources":[{"keyId":"` + strings.Repeat("k", maxSuccessBodyBytes) + `"}]}`
+	srv.InjectFaults(standin.Fault{Status: http.StatusOK, Body: huge, ContentType: "application/json"})
+
+	_, err := client.ListRegistrations(context.Background(), RegistrationQuery{})
+
+	var failure *Error
+	if !errors.As(err, &failure) {
+		t.Fatalf("error = %v, want a *Error", err)
+	}
+	if failure.Kind != KindOther || !strings.Contains(failure.Message, "longer than 16 MiB") {
+		t.Errorf("kind %v message %q, want KindOther and the limit", failure.Kind, failure.Message)
+	}
+	if n := len(srv.RequestsTo("/registrations")); n != 1 {
+		t.Errorf("sent %d requests, want 1 without retries", n)
 	}
 }
