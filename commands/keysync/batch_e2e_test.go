@@ -148,7 +148,7 @@ func TestBatchTextOutput(t *testing.T) {
 	recent := standin.NewUUID()
 	e.srv.AddKey(instanceID, standin.Key{ID: recent, LastEvent: time.Now()})
 
-	result := e.run(t, keys[0], recent, keys[1])
+	result := e.run(t, keys[0], recent, keys[1], keys[0])
 
 	if result.ExitCode != 3 {
 		t.Errorf("exit status = %d, want 3 (too early, nothing failed)\nstderr:\n%s", result.ExitCode, result.Stderr)
@@ -168,6 +168,9 @@ func TestBatchTextOutput(t *testing.T) {
 	}
 	if !strings.Contains(result.Stdout, "Total 3: synced 2, too early 1, failed 0, not attempted 0") {
 		t.Errorf("stdout lacks the counts:\n%s", result.Stdout)
+	}
+	if !strings.Contains(result.Stderr, "Keys given more than once: 1.") {
+		t.Errorf("stderr does not report the repeated key:\n%s", result.Stderr)
 	}
 	if strings.Contains(result.Stderr, "done,") {
 		t.Errorf("a progress line was printed although stderr is not a terminal:\n%s", result.Stderr)
@@ -203,6 +206,25 @@ func TestSinglePositionalKeyPrintsObject(t *testing.T) {
 	}
 	if object["key"] != key || object["status"] != "synced" {
 		t.Errorf("object = %v, want key %s synced", object, key)
+	}
+}
+
+func TestSinglePositionalKeyText(t *testing.T) {
+	e := newEnv(t)
+	key := e.srv.AddKeys(instanceID, 1)[0]
+
+	result := e.run(t, key)
+
+	if result.ExitCode != 0 {
+		t.Errorf("exit status = %d, want 0\nstderr:\n%s", result.ExitCode, result.Stderr)
+	}
+	for _, want := range []string{"Synchronizing key " + key + "...", "OK", "notified the resources associated with key " + key} {
+		if !strings.Contains(result.Stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, result.Stdout)
+		}
+	}
+	if strings.Contains(result.Stdout, "Total") {
+		t.Errorf("a single key printed the batch summary:\n%s", result.Stdout)
 	}
 }
 
