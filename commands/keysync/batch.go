@@ -26,7 +26,7 @@ type batchResult struct {
 //
 // Once ctx is done, no new key is started. A request in flight is not
 // cancelled: it finishes or times out, and its key reports what Key Protect
-// answered, because the sync may have started.
+// returned, because the sync may have started.
 func syncAll(ctx context.Context, client Syncer, keys []string, parallel int,
 	result func(key string, err error) Result, done func(batchResult)) []Result {
 	results := make([]Result, len(keys))

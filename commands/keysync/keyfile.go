@@ -138,8 +138,8 @@ func errorText(err error) string {
 // parseKeyFile splits content into keys, one per line. It accepts LF and
 // CRLF line ends and a leading UTF-8 byte order mark, trims spaces and tabs,
 // and skips blank lines and comments. A '#' starts a comment that runs to
-// the end of the line; neither key IDs nor aliases contain '#', so a key
-// never loses part of itself to a comment.
+// the end of the line. Neither key IDs nor aliases contain '#', so a comment
+// never cuts a key short.
 func parseKeyFile(file string, content []byte) ([]string, []LineError) {
 	content = bytes.TrimPrefix(content, utf8BOM)
 
