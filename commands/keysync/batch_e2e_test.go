@@ -531,21 +531,22 @@ func TestBatchRateLimitPausesEveryWorker(t *testing.T) {
 	}
 }
 
-func TestBatchServerErrorsRetriedThenFailed(t *testing.T) {
+func TestBatchRetriesThenFails(t *testing.T) {
 	e := newEnv(t)
-	keys := e.srv.AddKeys(instanceID, 3)
+	keys := e.srv.AddKeys(instanceID, 4)
 	e.srv.InjectKeyFaults(keys[1], standin.Fault{Status: 503}, standin.Fault{Status: 503},
 		standin.Fault{Status: 503}, standin.Fault{Status: 503}, standin.Fault{Status: 503})
 	e.srv.InjectKeyFaults(keys[2], standin.Fault{Status: 502})
+	e.srv.InjectKeyFaults(keys[3], standin.Fault{Drop: true})
 
-	result := e.run(t, "-o", "json", keys[0], keys[1], keys[2])
+	result := e.run(t, append([]string{"-o", "json"}, keys...)...)
 
 	if result.ExitCode != 1 {
 		t.Errorf("exit status = %d, want 1\nstderr:\n%s", result.ExitCode, result.Stderr)
 	}
 	results := decodeArray(t, result)
-	if len(results) != 3 {
-		t.Fatalf("%d results, want 3", len(results))
+	if len(results) != 4 {
+		t.Fatalf("%d results, want 4", len(results))
 	}
 	if results[0].Status != "synced" {
 		t.Errorf("%s ended %s, want synced", keys[0], results[0].Status)
@@ -555,6 +556,12 @@ func TestBatchServerErrorsRetriedThenFailed(t *testing.T) {
 	}
 	if results[2].Status != "synced" {
 		t.Errorf("%s ended %s, want synced after one retry", keys[2], results[2].Status)
+	}
+	if results[3].Status != "synced" {
+		t.Errorf("%s ended %s, want synced after the dropped connection", keys[3], results[3].Status)
+	}
+	if n := len(e.srv.RequestsTo(keys[3] + "/actions/sync")); n != 2 {
+		t.Errorf("%s got %d sync requests, want 2", keys[3], n)
 	}
 }
 
