@@ -1,5 +1,5 @@
 // Command kp-sync is an IBM Cloud CLI plug-in that adds "ibmcloud kp key
-// sync": it asks Key Protect to notify the cloud services associated with a
+// sync": it requests that Key Protect notify the cloud services associated with a
 // root key of the key's last lifecycle event again.
 package main
 

@@ -33,6 +33,7 @@ const (
 	FlagInstanceID    = "instance-id"
 	FlagKeyRing       = "key-ring"
 	FlagOutput        = "output"
+	FlagRegion        = "region"
 	FlagHelp          = "help"
 	FlagKeyID         = "key-id"
 	FlagCRNQuery      = "crn-query"
@@ -40,6 +41,14 @@ const (
 	FlagAllRegistered = "all-registered"
 	FlagParallel      = "parallel"
 )
+
+// ShortFlagRegion is the one-letter name of FlagRegion.
+const ShortFlagRegion = "r"
+
+// regionFlag is -r, --region, which chooses the Key Protect region in place
+// of the instance lookup. Every command that calls Key Protect lists it,
+// without -r where that letter has another meaning.
+var regionFlag = flagSpec{short: ShortFlagRegion, long: FlagRegion, descriptionID: "flag.region.description", hasValue: true}
 
 // minCLIVersion is the oldest ibmcloud CLI that runs plug-ins built with SDK
 // v1.x; the SDK's metadata validator rejects anything older than 2.0.0.
@@ -65,10 +74,11 @@ var commands = []commandSpec{
 		namespace:     NamespaceKPKey,
 		name:          CommandSync,
 		descriptionID: "command.sync.description",
-		usage:         "ibmcloud kp key sync (KEY_ID_OR_ALIAS... | --file FILE | --all-registered) [-i, --instance-id INSTANCE_ID] [--key-ring KEY_RING_ID] [--parallel N] [-o, --output FORMAT]",
+		usage:         "ibmcloud kp key sync (KEY_ID_OR_ALIAS... | --file FILE | --all-registered) [-i, --instance-id INSTANCE_ID] [--key-ring KEY_RING_ID] [-r, --region REGION] [--parallel N] [-o, --output FORMAT]",
 		flags: []flagSpec{
 			{short: "i", long: FlagInstanceID, descriptionID: "flag.instance-id.description", hasValue: true},
 			{long: FlagKeyRing, descriptionID: "flag.key-ring.description", hasValue: true},
+			regionFlag,
 			{long: FlagFile, descriptionID: "flag.file.description", hasValue: true},
 			{long: FlagAllRegistered, descriptionID: "flag.all-registered.description"},
 			{long: FlagParallel, descriptionID: "flag.parallel.description", hasValue: true},
@@ -81,12 +91,15 @@ var commands = []commandSpec{
 		namespace:     NamespaceKP,
 		name:          CommandRegistrations,
 		descriptionID: "command.registrations.description",
-		usage:         "ibmcloud kp registrations [-k, --key-id KEY_ID_OR_ALIAS] [-c, --crn-query CRN_PATTERN] [-r, --key-ring KEY_RING_ID] [-i, --instance-id INSTANCE_ID] [-o, --output FORMAT]",
+		usage:         "ibmcloud kp registrations [-k, --key-id KEY_ID_OR_ALIAS] [-c, --crn-query CRN_PATTERN] [-r, --key-ring KEY_RING_ID] [-i, --instance-id INSTANCE_ID] [--region REGION] [-o, --output FORMAT]",
 		flags: []flagSpec{
 			{short: "k", long: FlagKeyID, descriptionID: "flag.key-id.registrations.description", hasValue: true},
 			{short: "c", long: FlagCRNQuery, descriptionID: "flag.crn-query.description", hasValue: true},
 			{short: "r", long: FlagKeyRing, descriptionID: "flag.key-ring.description", hasValue: true},
 			{short: "i", long: FlagInstanceID, descriptionID: "flag.instance-id.description", hasValue: true},
+			// -r is the key ring here, as in the IBM plug-in, so the region
+			// has its long name only.
+			{long: FlagRegion, descriptionID: regionFlag.descriptionID, hasValue: true},
 			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true},
 		},
 	},

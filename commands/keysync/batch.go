@@ -77,20 +77,21 @@ func syncAll(ctx context.Context, client Syncer, keys []string, parallel int,
 
 // runBatch syncs the keys of req, or every registered key with
 // --all-registered, and reports the results; it returns the exit status.
-func (opts *Options) runBatch(ctx context.Context, command plugin.Command, req request, ep endpoint.Endpoint, client Syncer) int {
+func (opts *Options) runBatch(ctx context.Context, command plugin.Command, req request, ep endpoint.Endpoint, config keyprotect.Config) int {
 	if !req.json {
-		opts.UI.Info("%s", i18n.T("endpoint.using", map[string]any{"URL": ep.URL}))
+		commands.AnnounceEndpoint(opts.UI, ep)
 	}
 
+	var client Syncer
 	if opts.AllRegistered {
-		keys, err := opts.registeredKeys(ctx, req, client)
+		var err error
+		ep, client, err = opts.listRegistered(ctx, &req, ep, config)
 		if err != nil {
 			return opts.failListing(command, req, err)
 		}
-		req.keys = keys
-	}
-	if len(req.keys) == 0 {
-		return opts.reportNoRegistrations(req)
+		if len(req.keys) == 0 {
+			return opts.reportNoRegistrations(req)
+		}
 	}
 
 	trace.Logger.Printf("Syncing %d keys with at most %d requests in flight", len(req.keys), req.parallel)
@@ -101,9 +102,27 @@ func (opts *Options) runBatch(ctx context.Context, command plugin.Command, req r
 
 	out := newBatchOutput(opts, req)
 	out.start()
-	results := syncAll(ctx, client, req.keys, req.parallel,
+
+	keys := req.keys
+	results := make([]Result, 0, len(keys))
+	if client == nil {
+		var first *Result
+		var err error
+		ep, client, first, err = opts.syncFirst(ctx, req, ep, config)
+		if err != nil {
+			out.stopProgress()
+			return commands.Fail(opts.UI, command, err)
+		}
+		if first != nil {
+			out.finished(batchResult{index: 0, result: *first})
+			results = append(results, *first)
+			keys = keys[1:]
+		}
+	}
+
+	results = append(results, syncAll(ctx, client, keys, req.parallel,
 		func(key string, err error) Result { return newResult(req.forKey(key), ep, err) },
-		out.finished)
+		out.finished)...)
 	out.stopProgress()
 
 	if req.json {
@@ -115,6 +134,53 @@ func (opts *Options) runBatch(ctx context.Context, command plugin.Command, req r
 		out.summary(results)
 	}
 	return out.conclude(results, ctx.Err() != nil)
+}
+
+// syncFirst syncs the first key of the batch on its own, so that a cached
+// region that turns out to be stale is looked up again once, and the other
+// keys go to the instance's current endpoint. It returns the endpoint and
+// client for the rest of the batch, and the first key's result, which is
+// nil when ctx was done before the key was sent.
+func (opts *Options) syncFirst(ctx context.Context, req request, ep endpoint.Endpoint, config keyprotect.Config) (endpoint.Endpoint, Syncer, *Result, error) {
+	client, err := opts.newClient(config, ep)
+	if err != nil || ctx.Err() != nil {
+		return ep, client, nil, err
+	}
+
+	key := req.keys[0]
+	callCtx := keyprotect.WithStop(ctx, ctx)
+	at, syncErr := opts.Session.RetryStale(ctx, req.instanceID, ep, func(at endpoint.Endpoint) error {
+		target := client
+		if at.StaleRegion != "" {
+			if !req.json {
+				commands.AnnounceEndpoint(opts.UI, at)
+			}
+			fresh, err := opts.newClient(config, at)
+			if err != nil {
+				return err
+			}
+			client, target = fresh, fresh
+		}
+		return target.Sync(callCtx, key)
+	})
+	result := newResult(req.forKey(key), at, syncErr)
+	return at, client, &result, nil
+}
+
+// interruptedBeforeBatch reports a batch whose endpoint lookup was cut
+// short by SIGINT or SIGTERM: no key was sent.
+func (opts *Options) interruptedBeforeBatch(req request) int {
+	if req.json {
+		results := make([]Result, len(req.keys))
+		for i, key := range req.keys {
+			results[i] = newResult(req.forKey(key), endpoint.Endpoint{}, &keyprotect.Error{Kind: keyprotect.KindInterrupted})
+		}
+		if err := writeJSON(opts.UI.Writer(), results); err != nil {
+			opts.UI.Failed("%s", err.Error())
+		}
+	}
+	opts.UI.Failed("%s", i18n.T("batch.interrupted-lookup"))
+	return commands.ExitInterrupted
 }
 
 // reportNoRegistrations reports an instance without registrations, which

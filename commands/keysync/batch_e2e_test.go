@@ -616,7 +616,7 @@ func TestBatchInterruptReportsEveryKey(t *testing.T) {
 				return
 			}
 
-			results := decodeArray(t, testhost.Result{Stdout: stdout.String(), Stderr: stderr.String()})
+			results := decodeArray(t, resultOf(stdout.String(), stderr.String()))
 			if len(results) != len(keys) {
 				t.Fatalf("%d results, want %d", len(results), len(keys))
 			}
@@ -644,6 +644,10 @@ func TestBatchInterruptReportsEveryKey(t *testing.T) {
 			}
 		})
 	}
+}
+
+func resultOf(stdout, stderr string) testhost.Result {
+	return testhost.Result{Stdout: stdout, Stderr: stderr}
 }
 
 // waitForRequests waits until the stand-in has received n sync requests.

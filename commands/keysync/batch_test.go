@@ -19,9 +19,9 @@ import (
 	"github.com/key-protect-sync/kp-sync/internal/session"
 )
 
-// fakeSyncer records the calls made to it and the highest number that ran at
+// countingSyncer records the calls made to it and the highest number that ran at
 // once. Each call takes delay, then returns errs[key].
-type fakeSyncer struct {
+type countingSyncer struct {
 	delay time.Duration
 	errs  map[string]error
 	// started, when not nil, receives each key as its call starts.
@@ -36,7 +36,7 @@ type fakeSyncer struct {
 	callCtxErrs []error
 }
 
-func (f *fakeSyncer) Sync(ctx context.Context, key string) error {
+func (f *countingSyncer) Sync(ctx context.Context, key string) error {
 	f.mu.Lock()
 	if f.calls == nil {
 		f.calls = map[string]int{}
@@ -75,7 +75,7 @@ func plainResult(key string, err error) Result {
 
 func TestSyncAllBoundsParallelism(t *testing.T) {
 	keys := testKeys(60)
-	syncer := &fakeSyncer{delay: 2 * time.Millisecond}
+	syncer := &countingSyncer{delay: 2 * time.Millisecond}
 	var doneOrder []int
 
 	results := syncAll(context.Background(), syncer, keys, 3, plainResult, func(item batchResult) {
@@ -103,7 +103,7 @@ func TestSyncAllBoundsParallelism(t *testing.T) {
 
 func TestSyncAllCancelLetsCallFinish(t *testing.T) {
 	keys := testKeys(5)
-	syncer := &fakeSyncer{started: make(chan string, len(keys)), release: make(chan struct{})}
+	syncer := &countingSyncer{started: make(chan string, len(keys)), release: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 
 	var results []Result
@@ -137,7 +137,7 @@ func TestSyncAllCancelLetsCallFinish(t *testing.T) {
 }
 
 func TestSyncAllEmpty(t *testing.T) {
-	results := syncAll(context.Background(), &fakeSyncer{}, nil, 4, plainResult, func(batchResult) {})
+	results := syncAll(context.Background(), &countingSyncer{}, nil, 4, plainResult, func(batchResult) {})
 	if results == nil || len(results) != 0 {
 		t.Errorf("results = %#v, want an empty slice", results)
 	}
@@ -164,7 +164,7 @@ func newTestOptions(ui *terminal.FakeUI, syncer Syncer) *Options {
 func TestRunBatchProgressLine(t *testing.T) {
 	ui := terminal.NewFakeUI()
 	failure := &keyprotect.Error{Kind: keyprotect.KindNotFound, StatusCode: 404, ReasonCode: "KEY_NOT_FOUND_ERR", CorrelationID: "c-1"}
-	opts := newTestOptions(ui, &fakeSyncer{errs: map[string]error{"key-b": failure}})
+	opts := newTestOptions(ui, &countingSyncer{errs: map[string]error{"key-b": failure}})
 	var progress bytes.Buffer
 	opts.Progress = &progress
 	opts.Keys = []string{"key-a", "key-b", "key-c"}
@@ -185,7 +185,7 @@ func TestRunBatchProgressLine(t *testing.T) {
 
 func TestRunBatchNoProgressWithJSON(t *testing.T) {
 	ui := terminal.NewFakeUI()
-	opts := newTestOptions(ui, &fakeSyncer{})
+	opts := newTestOptions(ui, &countingSyncer{})
 	var progress bytes.Buffer
 	opts.Progress = &progress
 	opts.Keys = []string{"key-a", "key-b"}

@@ -8,7 +8,7 @@ import (
 	"github.com/key-protect-sync/kp-sync/internal/usermsg"
 )
 
-func TestParse(t *testing.T) {
+func TestParseBatchForms(t *testing.T) {
 	tests := []struct {
 		name      string
 		args      []string
@@ -18,30 +18,30 @@ func TestParse(t *testing.T) {
 		{
 			name: "single key",
 			args: []string{keyA, "-i", "x"},
-			want: Options{Keys: []string{keyA}, InstanceID: "x", Parallel: DefaultParallel},
+			want: Options{Keys: []string{keyA}, InstanceID: "x"},
 		},
 		{
 			name:      "several keys",
 			args:      []string{keyA, keyB, "alias-c"},
-			want:      Options{Keys: []string{keyA, keyB, "alias-c"}, Parallel: DefaultParallel},
+			want:      Options{Keys: []string{keyA, keyB, "alias-c"}},
 			wantBatch: true,
 		},
 		{
 			name:      "the same key twice is a batch",
 			args:      []string{keyA, keyA},
-			want:      Options{Keys: []string{keyA, keyA}, Parallel: DefaultParallel},
+			want:      Options{Keys: []string{keyA, keyA}},
 			wantBatch: true,
 		},
 		{
 			name:      "file with comma kept whole",
 			args:      []string{"--file", "a,b.txt"},
-			want:      Options{Files: []string{"a,b.txt"}, Parallel: DefaultParallel},
+			want:      Options{Files: []string{"a,b.txt"}},
 			wantBatch: true,
 		},
 		{
 			name:      "two files and stdin",
 			args:      []string{"--file", "a.txt", "--file=-", "--file", "b.txt"},
-			want:      Options{Files: []string{"a.txt", "-", "b.txt"}, Parallel: DefaultParallel},
+			want:      Options{Files: []string{"a.txt", "-", "b.txt"}},
 			wantBatch: true,
 		},
 		{
@@ -49,11 +49,6 @@ func TestParse(t *testing.T) {
 			args:      []string{"--all-registered", "--parallel", "16", "-o", "json"},
 			want:      Options{AllRegistered: true, Parallel: 16, Output: "json"},
 			wantBatch: true,
-		},
-		{
-			name: "parallel out of range parses",
-			args: []string{keyA, "--parallel=0"},
-			want: Options{Keys: []string{keyA}, Parallel: 0},
 		},
 	}
 	for _, tt := range tests {
@@ -72,7 +67,7 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func TestParseErrors(t *testing.T) {
+func TestParseBatchErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
@@ -85,6 +80,8 @@ func TestParseErrors(t *testing.T) {
 		{name: "stdin twice", args: []string{"--file", "-", "--file", "-"}, want: "error.file.stdin-twice"},
 		{name: "empty file name", args: []string{"--file="}, want: "error.file.empty-name"},
 		{name: "parallel not a number", args: []string{keyA, "--parallel", "many"}, want: "error.parallel.invalid"},
+		{name: "parallel zero", args: []string{keyA, "--parallel=0"}, want: "error.parallel.invalid"},
+		{name: "parallel above max", args: []string{keyA, "--parallel", "33"}, want: "error.parallel.invalid"},
 		{name: "parallel missing value", args: []string{keyA, "--parallel"}, want: "error.arguments"},
 		{name: "unknown flag", args: []string{keyA, "--everything"}, want: "error.arguments"},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/key-protect-sync/kp-sync/commands"
 	"github.com/key-protect-sync/kp-sync/i18n"
+	"github.com/key-protect-sync/kp-sync/internal/endpoint"
 	"github.com/key-protect-sync/kp-sync/internal/keyprotect"
 	"github.com/key-protect-sync/kp-sync/internal/kpmessage"
 	"github.com/key-protect-sync/kp-sync/internal/usermsg"
@@ -20,6 +21,26 @@ import (
 // them; *keyprotect.Client implements it.
 type RegistrationLister interface {
 	ListRegistrations(ctx context.Context, query keyprotect.RegistrationQuery) ([]kp.Registration, error)
+}
+
+// listRegistered sets req.keys to the registered keys of the instance. A
+// cached region that turns out to be stale is looked up again once, as for
+// a single key. It returns the endpoint that answered and its client.
+func (opts *Options) listRegistered(ctx context.Context, req *request, ep endpoint.Endpoint, config keyprotect.Config) (endpoint.Endpoint, Syncer, error) {
+	var client Syncer
+	at, err := opts.Session.RetryStale(ctx, req.instanceID, ep, func(at endpoint.Endpoint) error {
+		if at.StaleRegion != "" && !req.json {
+			commands.AnnounceEndpoint(opts.UI, at)
+		}
+		atClient, err := opts.newClient(config, at)
+		if err != nil {
+			return err
+		}
+		client = atClient
+		req.keys, err = opts.registeredKeys(ctx, *req, atClient)
+		return err
+	})
+	return at, client, err
 }
 
 // registeredKeys returns the ID of every key of the instance that has a

@@ -44,7 +44,6 @@ func (o *batchOutput) start() {
 	o.opts.UI.Say("%s", i18n.T("batch.start", map[string]any{
 		"Count": len(o.req.keys), "Parallel": min(o.req.parallel, len(o.req.keys)),
 	}))
-	o.drawProgress()
 }
 
 // finished records a key that has its result and prints its line.

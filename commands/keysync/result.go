@@ -30,6 +30,8 @@ type Result struct {
 	KeyRing       string       `json:"key_ring,omitempty"`
 	Status        Status       `json:"status"`
 	Endpoint      string       `json:"endpoint"`
+	Region        string       `json:"region,omitempty"`
+	RegionSource  string       `json:"region_source"`
 	CorrelationID string       `json:"correlation_id,omitempty"`
 	NextAllowed   *time.Time   `json:"next_allowed,omitempty"`
 	Error         *ResultError `json:"error,omitempty"`
@@ -68,11 +70,13 @@ var kindNames = map[keyprotect.Kind]string{
 
 func newResult(req request, ep endpoint.Endpoint, err error) Result {
 	result := Result{
-		Key:        req.key,
-		InstanceID: req.instanceID,
-		KeyRing:    req.keyRing,
-		Endpoint:   ep.URL,
-		Status:     StatusSynced,
+		Key:          req.key,
+		InstanceID:   req.instanceID,
+		KeyRing:      req.keyRing,
+		Endpoint:     ep.URL,
+		Region:       ep.Region,
+		RegionSource: string(ep.Source),
+		Status:       StatusSynced,
 	}
 	if err == nil {
 		return result

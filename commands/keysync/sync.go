@@ -1,4 +1,4 @@
-// Package keysync implements "ibmcloud kp key sync": it asks Key Protect to
+// Package keysync implements "ibmcloud kp key sync": it requests that Key Protect
 // notify the cloud services associated with a root key of the key's last
 // lifecycle event again, for one key or for a batch of keys.
 package keysync
@@ -55,9 +55,10 @@ type Options struct {
 	Keys          []string
 	Files         []string // --file, in the order given; "-" is stdin
 	AllRegistered bool
-	Parallel      int    // DefaultParallel unless --parallel is given
+	Parallel      int    // --parallel; 0 means DefaultParallel
 	InstanceID    string // from -i; KP_INSTANCE_ID is read later
 	KeyRing       string
+	Region        string // from -r; "" lets the instance lookup decide
 	Output        string
 	Help          bool
 }
@@ -93,7 +94,7 @@ func Run(ctx context.Context, env commands.Env, args []string) int {
 // Parse reads the command line of "kp key sync" into Options. It checks the
 // syntax only; Run validates the values.
 func Parse(args []string) (*Options, error) {
-	opts := &Options{Parallel: DefaultParallel}
+	opts := &Options{}
 	if commands.WantsHelp(args) {
 		opts.Help = true
 		return opts, nil
@@ -110,6 +111,7 @@ func Parse(args []string) (*Options, error) {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: metadata.FlagInstanceID, Aliases: []string{"i"}},
 			&cli.StringFlag{Name: metadata.FlagKeyRing},
+			&cli.StringFlag{Name: metadata.FlagRegion, Aliases: []string{metadata.ShortFlagRegion}},
 			&cli.StringFlag{Name: metadata.FlagOutput, Aliases: []string{"o"}},
 			&cli.StringSliceFlag{Name: metadata.FlagFile},
 			&cli.BoolFlag{Name: metadata.FlagAllRegistered},
@@ -125,6 +127,7 @@ func Parse(args []string) (*Options, error) {
 			}
 			opts.InstanceID = cmd.String(metadata.FlagInstanceID)
 			opts.KeyRing = cmd.String(metadata.FlagKeyRing)
+			opts.Region = cmd.String(metadata.FlagRegion)
 			opts.Output = cmd.String(metadata.FlagOutput)
 			if files := cmd.StringSlice(metadata.FlagFile); len(files) > 0 {
 				opts.Files = files
@@ -142,7 +145,7 @@ func Parse(args []string) (*Options, error) {
 
 	if parallel != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(parallel))
-		if err != nil {
+		if err != nil || n < MinParallel || n > MaxParallel {
 			return nil, parallelError(parallel)
 		}
 		opts.Parallel = n
@@ -229,27 +232,44 @@ func (opts *Options) Run(ctx context.Context) int {
 	if err := opts.Session.RequireLogin(); err != nil {
 		return commands.Fail(opts.UI, command, err)
 	}
-	ep, err := opts.Session.Endpoint()
+	ep, err := opts.Session.Endpoint(ctx, req.instanceID, opts.Region)
+	if err != nil && ctx.Err() != nil && opts.Batch() {
+		return opts.interruptedBeforeBatch(req)
+	}
+	if err != nil && ctx.Err() != nil {
+		// The instance lookup was cut short by SIGINT or SIGTERM.
+		opts.UI.Failed("%s", i18n.T("sync.error.interrupted", map[string]any{"Key": req.key}))
+		return commands.ExitInterrupted
+	}
 	if err != nil {
 		return commands.Fail(opts.UI, command, err)
 	}
-	client, err := opts.client(ep, req)
+	config, err := opts.Session.ClientConfig(ep, req.instanceID, req.keyRing)
 	if err != nil {
 		return commands.Fail(opts.UI, command, err)
 	}
 
 	if opts.Batch() {
-		return opts.runBatch(ctx, command, req, ep, client)
+		// Every worker of a batch keeps its idle connection for the next key.
+		config.MaxConns = req.parallel
+		return opts.runBatch(ctx, command, req, ep, config)
 	}
 
 	if !req.json {
-		opts.UI.Info("%s", i18n.T("endpoint.using", map[string]any{"URL": ep.URL}))
+		commands.AnnounceEndpoint(opts.UI, ep)
 		opts.UI.Say("%s", i18n.T("sync.progress", map[string]any{
 			"Key": terminal.EntityNameColor(req.key),
 		}))
 	}
 
-	syncErr := client.Sync(ctx, req.key)
+	// A retry at a new endpoint follows a cached region that failed, and
+	// gets its own endpoint line.
+	ep, syncErr := opts.Session.RetryStale(ctx, req.instanceID, ep, func(at endpoint.Endpoint) error {
+		if at.StaleRegion != "" && !req.json {
+			commands.AnnounceEndpoint(opts.UI, at)
+		}
+		return opts.syncAt(ctx, config, at, req.key)
+	})
 	result := newResult(req, ep, syncErr)
 
 	if req.json {
@@ -270,8 +290,12 @@ func (opts *Options) validate() (request, error) {
 	if err != nil {
 		return request{}, err
 	}
-	if opts.Parallel < MinParallel || opts.Parallel > MaxParallel {
-		return request{}, parallelError(strconv.Itoa(opts.Parallel))
+	parallel := opts.Parallel
+	if parallel == 0 {
+		parallel = DefaultParallel
+	}
+	if parallel < MinParallel || parallel > MaxParallel {
+		return request{}, parallelError(strconv.Itoa(parallel))
 	}
 	for _, key := range opts.Keys {
 		if err := validate.KeyIDOrAlias(key); err != nil {
@@ -293,8 +317,13 @@ func (opts *Options) validate() (request, error) {
 			return request{}, err
 		}
 	}
+	if opts.Region != "" {
+		if err := endpoint.CheckRegion(opts.Region); err != nil {
+			return request{}, err
+		}
+	}
 
-	req := request{instanceID: instanceID, keyRing: opts.KeyRing, json: format == "json", parallel: opts.Parallel}
+	req := request{instanceID: instanceID, keyRing: opts.KeyRing, json: format == "json", parallel: parallel}
 	req.keys, req.duplicates = uniqueKeys(keys)
 	if !opts.Batch() {
 		req.key = req.keys[0]
@@ -338,13 +367,18 @@ func uniqueKeys(keys []string) ([]string, int) {
 	return unique, len(keys) - len(unique)
 }
 
-func (opts *Options) client(ep endpoint.Endpoint, req request) (Syncer, error) {
-	config, err := opts.Session.ClientConfig(ep, req.instanceID, req.keyRing)
+// syncAt syncs the key at the endpoint ep.
+func (opts *Options) syncAt(ctx context.Context, config keyprotect.Config, ep endpoint.Endpoint, key string) error {
+	client, err := opts.newClient(config, ep)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	// Every worker of a batch keeps its idle connection for the next key.
-	config.MaxConns = req.parallel
+	return client.Sync(ctx, key)
+}
+
+// newClient builds the client for config at the endpoint ep.
+func (opts *Options) newClient(config keyprotect.Config, ep endpoint.Endpoint) (Syncer, error) {
+	config.Endpoint = ep.URL
 	if opts.NewClient != nil {
 		return opts.NewClient(config)
 	}

@@ -50,6 +50,7 @@ type Options struct {
 	CRNQuery   string
 	InstanceID string // from -i; KP_INSTANCE_ID is read later
 	KeyRing    string
+	Region     string // from --region; "" lets the instance lookup decide
 	Output     string
 	Help       bool
 }
@@ -91,6 +92,7 @@ func Parse(args []string) (*Options, error) {
 			&cli.StringFlag{Name: metadata.FlagCRNQuery, Aliases: []string{"c"}},
 			&cli.StringFlag{Name: metadata.FlagKeyRing, Aliases: []string{"r"}},
 			&cli.StringFlag{Name: metadata.FlagInstanceID, Aliases: []string{"i"}},
+			&cli.StringFlag{Name: metadata.FlagRegion},
 			&cli.StringFlag{Name: metadata.FlagOutput, Aliases: []string{"o"}},
 		},
 		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
@@ -103,6 +105,7 @@ func Parse(args []string) (*Options, error) {
 			opts.CRNQuery = cmd.String(metadata.FlagCRNQuery)
 			opts.KeyRing = cmd.String(metadata.FlagKeyRing)
 			opts.InstanceID = cmd.String(metadata.FlagInstanceID)
+			opts.Region = cmd.String(metadata.FlagRegion)
 			opts.Output = cmd.String(metadata.FlagOutput)
 
 			// An empty -k or -c, say from an unset shell variable, would
@@ -152,23 +155,40 @@ func (opts *Options) Run(ctx context.Context) int {
 	if err := opts.Session.RequireLogin(); err != nil {
 		return commands.Fail(opts.UI, command, err)
 	}
-	ep, err := opts.Session.Endpoint()
+	ep, err := opts.Session.Endpoint(ctx, req.instanceID, opts.Region)
+	if err != nil && ctx.Err() != nil {
+		// The instance lookup was cut short by SIGINT or SIGTERM.
+		return opts.fail(req, &keyprotect.Error{Kind: keyprotect.KindInterrupted, Cause: ctx.Err()})
+	}
 	if err != nil {
 		return commands.Fail(opts.UI, command, err)
 	}
-	client, err := opts.client(ep, req)
+	config, err := opts.Session.ClientConfig(ep, req.instanceID, req.keyRing)
 	if err != nil {
 		return commands.Fail(opts.UI, command, err)
 	}
 
 	if !req.json {
-		opts.UI.Info("%s", i18n.T("endpoint.using", map[string]any{"URL": ep.URL}))
+		commands.AnnounceEndpoint(opts.UI, ep)
 		opts.sayProgress(req)
 	}
 
-	regs, err := client.ListRegistrations(ctx, keyprotect.RegistrationQuery{
-		KeyIDOrAlias: req.key,
-		CRNPattern:   req.crnQuery,
+	// A retry at a new endpoint follows a cached region that failed, and
+	// gets its own endpoint line.
+	var regs []kp.Registration
+	_, err = opts.Session.RetryStale(ctx, req.instanceID, ep, func(at endpoint.Endpoint) error {
+		if at.StaleRegion != "" && !req.json {
+			commands.AnnounceEndpoint(opts.UI, at)
+		}
+		client, err := opts.client(config, at)
+		if err != nil {
+			return err
+		}
+		regs, err = client.ListRegistrations(ctx, keyprotect.RegistrationQuery{
+			KeyIDOrAlias: req.key,
+			CRNPattern:   req.crnQuery,
+		})
+		return err
 	})
 	if err != nil {
 		return opts.fail(req, err)
@@ -210,6 +230,11 @@ func (opts *Options) validate() (request, error) {
 			return request{}, err
 		}
 	}
+	if opts.Region != "" {
+		if err := endpoint.CheckRegion(opts.Region); err != nil {
+			return request{}, err
+		}
+	}
 	return request{
 		key:        opts.Key,
 		crnQuery:   opts.CRNQuery,
@@ -219,11 +244,9 @@ func (opts *Options) validate() (request, error) {
 	}, nil
 }
 
-func (opts *Options) client(ep endpoint.Endpoint, req request) (Lister, error) {
-	config, err := opts.Session.ClientConfig(ep, req.instanceID, req.keyRing)
-	if err != nil {
-		return nil, err
-	}
+// client returns the Key Protect client for the endpoint ep.
+func (opts *Options) client(config keyprotect.Config, ep endpoint.Endpoint) (Lister, error) {
+	config.Endpoint = ep.URL
 	if opts.NewClient != nil {
 		return opts.NewClient(config)
 	}
@@ -247,8 +270,8 @@ func (opts *Options) sayProgress(req request) {
 func (opts *Options) fail(req request, err error) int {
 	var failure *keyprotect.Error
 	if !errors.As(err, &failure) {
-		opts.UI.Failed("%s", err.Error())
-		return commands.ExitFailed
+		command, _ := metadata.Find(metadata.NamespaceKP, metadata.CommandRegistrations)
+		return commands.Fail(opts.UI, command, err)
 	}
 	opts.UI.Failed("%s", describe(req, failure))
 	if failure.Kind == keyprotect.KindInterrupted {
