@@ -25,7 +25,8 @@ type RegistrationLister interface {
 
 // listRegistered sets req.keys to the registered keys of the instance. A
 // cached region that turns out to be stale is looked up again once, as for
-// a single key. It returns the endpoint that answered and its client.
+// a single key. It returns the endpoint that served the listing and its
+// client.
 func (opts *Options) listRegistered(ctx context.Context, req *request, ep endpoint.Endpoint, config keyprotect.Config) (endpoint.Endpoint, Syncer, error) {
 	var client Syncer
 	at, err := opts.Session.RetryStale(ctx, req.instanceID, ep, func(at endpoint.Endpoint) error {
