@@ -3,6 +3,7 @@ module github.com/key-protect-sync/kp-sync
 go 1.26.5
 
 require (
+	github.com/BurntSushi/toml v1.6.0 // indirect
 	github.com/IBM-Cloud/ibm-cloud-cli-sdk v1.12.1 // indirect
 	github.com/IBM/keyprotect-go-client v0.17.3 // indirect
 	github.com/Masterminds/semver v1.5.0 // indirect
@@ -29,7 +30,14 @@ require (
 	github.com/urfave/cli/v3 v3.14.0 // indirect
 	go.yaml.in/yaml/v2 v2.4.4 // indirect
 	golang.org/x/crypto v0.54.0 // indirect
-	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/exp/typeparams v0.0.0-20231108232855-2478ac86f678 // indirect
+	golang.org/x/mod v0.42.0 // indirect
+	golang.org/x/sync v0.25.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/term v0.45.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
+	golang.org/x/tools v0.52.0 // indirect
+	honnef.co/go/tools v0.8.2 // indirect
 )
+
+tool honnef.co/go/tools/cmd/staticcheck

@@ -142,7 +142,7 @@ func (opts *Options) Run(ctx context.Context) int {
 
 	if !req.json {
 		opts.UI.Info("%s", i18n.T("endpoint.using", map[string]any{"URL": ep.URL}))
-		opts.UI.Say("%s", i18n.T("sync.progress", map[string]any{
+		opts.UI.Print("%s", i18n.T("sync.progress", map[string]any{
 			"Key": terminal.EntityNameColor(req.key),
 		}))
 	}
@@ -197,7 +197,7 @@ func (opts *Options) report(req request, result Result, syncErr error) int {
 	if syncErr == nil {
 		if !req.json {
 			opts.UI.Ok()
-			opts.UI.Say("%s", i18n.T("sync.done", map[string]any{
+			opts.UI.Print("%s", i18n.T("sync.done", map[string]any{
 				"Key": terminal.EntityNameColor(req.key),
 			}))
 		}
