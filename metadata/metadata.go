@@ -35,6 +35,10 @@ const (
 	FlagHelp       = "help"
 )
 
+// OutputFormats are the values of -o, --output; validate.OutputFormat
+// accepts each of them.
+var OutputFormats = []string{"json", "table"}
+
 // minCLIVersion is the oldest ibmcloud CLI that runs plug-ins built with SDK
 // v1.x; the SDK's metadata validator rejects anything older than 2.0.0.
 var minCLIVersion = plugin.VersionType{Major: 2, Minor: 0, Build: 0}
@@ -44,6 +48,9 @@ type flagSpec struct {
 	short, long   string
 	descriptionID string
 	hasValue      bool
+	// values are the accepted values that shell completion offers; nil
+	// means any value, such as an ID.
+	values []string
 }
 
 // commandSpec describes one command before translation.
@@ -63,7 +70,7 @@ var commands = []commandSpec{
 		flags: []flagSpec{
 			{short: "i", long: FlagInstanceID, descriptionID: "flag.instance-id.description", hasValue: true},
 			{long: FlagKeyRing, descriptionID: "flag.key-ring.description", hasValue: true},
-			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true},
+			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true, values: OutputFormats},
 		},
 	},
 }
@@ -81,6 +88,9 @@ func Get() plugin.PluginMetadata {
 		Commands:                 Commands(),
 		MinCliVersion:            minCLIVersion,
 		PrivateEndpointSupported: true,
+		// The host then runs "BINARY SendCompletion WORDS..." for tab
+		// completion, which Complete answers.
+		DelegateBashCompletion: true,
 	}
 }
 

@@ -7,9 +7,12 @@ import (
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/plugin"
 )
 
-// Version is the plug-in's version, the one place it is set. Release builds
-// may override it with -ldflags "-X .../metadata.Version=1.2.3".
-var Version = "0.1.0"
+// Version is the plug-in's version and the one place it is set: SendMetadata
+// reports it, the release file names carry it, and CHANGELOG.md's top entry
+// names it. Builds do not override it with -ldflags -X, so every binary of a
+// commit reports the same version. It must be MAJOR.MINOR.BUILD in numbers,
+// the only form the host's VersionType holds.
+const Version = "0.1.0"
 
 // PluginVersion returns Version in the host's form. A part that is not a
 // number counts as zero.
