@@ -3,7 +3,7 @@
 
 GO ?= go
 # The version is read from its one place; see metadata/version.go.
-VERSION := $(shell sed -n 's/^const Version = "\(.*\)"$$/\1/p' metadata/version.go)
+VERSION := $(shell sed -n 's/^var Version = "\(.*\)"$$/\1/p' metadata/version.go)
 # -race needs cgo and a C compiler; without them the tests run without it.
 RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null && echo -race)
 

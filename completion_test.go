@@ -45,13 +45,13 @@ func TestCompletionThroughBinary(t *testing.T) {
 		want      []string
 	}{
 		{name: "namespace", words: nil, want: []string{"kp"}},
-		{name: "child namespace", words: []string{"kp"}, want: []string{"key"}},
+		{name: "child namespace and commands", words: []string{"kp"}, want: []string{"key", "registrations"}},
 		{name: "command", words: []string{"kp", "key"}, want: []string{"sync"}},
 		{name: "flags", words: []string{"kp", "key", "sync"},
-			want: []string{"--instance-id", "-i", "--key-ring", "--output", "-o", "--help", "-h"}},
+			want: []string{"--instance-id", "-i", "--key-ring", "--region", "-r", "--output", "-o", "--help", "-h"}},
 		{name: "output values", words: []string{"kp", "key", "sync", "KEY", "-o"}, want: []string{"json", "table"}},
 		{name: "remaining flags", words: []string{"kp", "key", "sync", "KEY", "-i", "ID"},
-			want: []string{"--key-ring", "--output", "-o"}},
+			want: []string{"--key-ring", "--region", "-r", "--output", "-o"}},
 		{name: "namespace from host", namespace: "kp key", words: []string{"sync", "KEY", "--output"}, want: []string{"json", "table"}},
 		{name: "instance value", words: []string{"kp", "key", "sync", "KEY", "-i"}, want: nil},
 	}

@@ -1,5 +1,5 @@
 // Command kp-sync is an IBM Cloud CLI plug-in that adds "ibmcloud kp key
-// sync": it asks Key Protect to notify the cloud services associated with a
+// sync": it requests that Key Protect notify the cloud services associated with a
 // root key of the key's last lifecycle event again.
 package main
 
@@ -17,7 +17,8 @@ import (
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/plugin"
 
 	"github.com/key-protect-sync/kp-sync/commands"
-	_ "github.com/key-protect-sync/kp-sync/commands/keysync" // registers kp key sync
+	_ "github.com/key-protect-sync/kp-sync/commands/keysync"       // registers kp key sync
+	_ "github.com/key-protect-sync/kp-sync/commands/registrations" // registers kp registrations
 	"github.com/key-protect-sync/kp-sync/i18n"
 	"github.com/key-protect-sync/kp-sync/internal/hostconfig"
 	"github.com/key-protect-sync/kp-sync/internal/usermsg"

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 go=${GO:-go}
-version=$(sed -n 's/^const Version = "\(.*\)"$/\1/p' metadata/version.go)
+version=$(sed -n 's/^var Version = "\(.*\)"$/\1/p' metadata/version.go)
 platforms=(linux/amd64 linux/arm64 linux/ppc64le linux/s390x darwin/amd64 darwin/arm64 windows/amd64)
 host="$("$go" env GOOS)/$("$go" env GOARCH)"
 problems=0

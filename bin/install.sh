@@ -19,7 +19,7 @@ MESSAGE
 fi
 
 go=${GO:-go}
-version=$(sed -n 's/^const Version = "\(.*\)"$/\1/p' metadata/version.go)
+version=$(sed -n 's/^var Version = "\(.*\)"$/\1/p' metadata/version.go)
 binary="out/kp-sync-$version-$("$go" env GOOS)-$("$go" env GOARCH)"
 [ "$("$go" env GOOS)" = windows ] && binary+=".exe"
 

@@ -12,9 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 go=${GO:-go}
-version=$(sed -n 's/^const Version = "\(.*\)"$/\1/p' metadata/version.go)
+version=$(sed -n 's/^var Version = "\(.*\)"$/\1/p' metadata/version.go)
 if [ -z "$version" ]; then
-	echo "release: no 'const Version = \"...\"' in metadata/version.go" >&2
+	echo "release: no 'var Version = \"...\"' in metadata/version.go" >&2
 	exit 1
 fi
 platforms=(linux/amd64 linux/arm64 linux/ppc64le linux/s390x darwin/amd64 darwin/arm64 windows/amd64)

@@ -11,6 +11,7 @@ import (
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/plugin"
 
 	"github.com/key-protect-sync/kp-sync/i18n"
+	"github.com/key-protect-sync/kp-sync/internal/endpoint"
 	"github.com/key-protect-sync/kp-sync/internal/usermsg"
 	"github.com/key-protect-sync/kp-sync/metadata"
 )
@@ -27,7 +28,7 @@ const (
 // Runner runs one command and returns its exit status.
 type Runner func(ctx context.Context, env Env, args []string) int
 
-// Env is what every command gets from the host.
+// Env holds the host UI, plug-in context and environment of a command run.
 type Env struct {
 	UI      terminal.UI
 	Context plugin.PluginContext
@@ -96,7 +97,41 @@ func Fail(ui terminal.UI, command plugin.Command, err error) int {
 	return ExitFailed
 }
 
-// Message translates a user error.
+// Message translates a user error. A *usermsg.Error among its data, such as
+// the reason of a failed lookup, is translated first and filled in as text.
 func Message(err *usermsg.Error) string {
-	return i18n.T(err.ID, err.Data)
+	data := make(map[string]any, len(err.Data))
+	for name, value := range err.Data {
+		if nested, ok := value.(*usermsg.Error); ok {
+			value = Message(nested)
+		}
+		data[name] = value
+	}
+	return i18n.T(err.ID, data)
+}
+
+// endpointLines are the message IDs of the endpoint line for each source of
+// the region.
+var endpointLines = map[endpoint.Source]string{
+	endpoint.SourceTargetAddr:    "endpoint.using.target-addr",
+	endpoint.SourceFlag:          "endpoint.using.flag",
+	endpoint.SourceCache:         "endpoint.using.cache",
+	endpoint.SourceLookup:        "endpoint.using.lookup",
+	endpoint.SourceSessionRegion: "endpoint.using.session",
+}
+
+// AnnounceEndpoint writes to stderr the Key Protect endpoint a command
+// calls and the source of its region. When the instance lookup failed and
+// the session's region is used in its place, a warning comes first.
+// Commands call it in text mode only, so that -o json output stays data.
+func AnnounceEndpoint(ui terminal.UI, ep endpoint.Endpoint) {
+	data := map[string]any{"URL": ep.URL, "Region": ep.Region, "StaleRegion": ep.StaleRegion}
+	if ep.Warning != nil {
+		ui.Warn("%s", i18n.T("endpoint.fallback", map[string]any{"Reason": Message(ep.Warning), "Region": ep.Region}))
+	}
+	id := endpointLines[ep.Source]
+	if ep.StaleRegion != "" {
+		id = "endpoint.using.stale"
+	}
+	ui.Info("%s", i18n.T(id, data))
 }

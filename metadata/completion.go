@@ -19,11 +19,8 @@ func Complete(envNamespace string, words []string) []string {
 		words = append(strings.Fields(envNamespace), words...)
 	}
 
-	switch {
-	case len(words) == 0:
+	if len(words) == 0 {
 		return []string{NamespaceKP}
-	case len(words) == 1 && words[0] == NamespaceKP:
-		return childNamespaces(NamespaceKP)
 	}
 
 	for n := min(len(words), 2); n > 0; n-- {

@@ -9,7 +9,7 @@ import (
 )
 
 func TestComplete(t *testing.T) {
-	allFlags := []string{"--instance-id", "-i", "--key-ring", "--output", "-o", "--help", "-h"}
+	allFlags := []string{"--instance-id", "-i", "--key-ring", "--region", "-r", "--output", "-o", "--help", "-h"}
 	tests := []struct {
 		name         string
 		envNamespace string
@@ -17,16 +17,18 @@ func TestComplete(t *testing.T) {
 		want         []string
 	}{
 		{name: "nothing typed offers the namespace", want: []string{"kp"}},
-		{name: "kp offers its child namespace", words: []string{"kp"}, want: []string{"key"}},
+		{name: "kp offers its child namespace and commands", words: []string{"kp"}, want: []string{"key", "registrations"}},
 		{name: "kp key offers its commands", words: []string{"kp", "key"}, want: []string{"sync"}},
 		{name: "sync offers every flag", words: []string{"kp", "key", "sync"}, want: allFlags},
 		{name: "after the key flags are offered without help", words: []string{"kp", "key", "sync", "KEY"},
-			want: []string{"--instance-id", "-i", "--key-ring", "--output", "-o"}},
+			want: []string{"--instance-id", "-i", "--key-ring", "--region", "-r", "--output", "-o"}},
 		{name: "short output flag offers formats", words: []string{"kp", "key", "sync", "KEY", "-o"}, want: []string{"json", "table"}},
 		{name: "long output flag offers formats", words: []string{"kp", "key", "sync", "--output"}, want: []string{"json", "table"}},
 		{name: "instance flag offers no values", words: []string{"kp", "key", "sync", "KEY", "-i"}, want: nil},
 		{name: "given flags are not offered again", words: []string{"kp", "key", "sync", "KEY", "-i", "ID", "--output", "json"},
-			want: []string{"--key-ring"}},
+			want: []string{"--key-ring", "--region", "-r"}},
+		{name: "registrations short key ring flag offers no values", words: []string{"kp", "registrations", "-r"}, want: nil},
+		{name: "registrations output flag offers formats", words: []string{"kp", "registrations", "-o"}, want: []string{"json", "table"}},
 		{name: "double dash ends the flags", words: []string{"kp", "key", "sync", "--", "KEY"}, want: nil},
 		{name: "unknown command offers nothing", words: []string{"kp", "key", "rotate"}, want: nil},
 		{name: "other namespace offers nothing", words: []string{"iam"}, want: nil},

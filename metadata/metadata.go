@@ -23,7 +23,8 @@ const (
 
 // Command names inside their namespace.
 const (
-	CommandSync = "sync"
+	CommandSync          = "sync"
+	CommandRegistrations = "registrations"
 )
 
 // Flag names shared by the commands. The metadata lists a flag with its short
@@ -32,12 +33,23 @@ const (
 	FlagInstanceID = "instance-id"
 	FlagKeyRing    = "key-ring"
 	FlagOutput     = "output"
+	FlagRegion     = "region"
 	FlagHelp       = "help"
+	FlagKeyID      = "key-id"
+	FlagCRNQuery   = "crn-query"
 )
 
 // OutputFormats are the values of -o, --output; validate.OutputFormat
 // accepts each of them.
 var OutputFormats = []string{"json", "table"}
+
+// ShortFlagRegion is the one-letter name of FlagRegion.
+const ShortFlagRegion = "r"
+
+// regionFlag is -r, --region, which chooses the Key Protect region in place
+// of the instance lookup. Every command that calls Key Protect lists it,
+// without -r where that letter has another meaning.
+var regionFlag = flagSpec{short: ShortFlagRegion, long: FlagRegion, descriptionID: "flag.region.description", hasValue: true}
 
 // minCLIVersion is the oldest ibmcloud CLI that runs plug-ins built with SDK
 // v1.x; the SDK's metadata validator rejects anything older than 2.0.0.
@@ -66,10 +78,29 @@ var commands = []commandSpec{
 		namespace:     NamespaceKPKey,
 		name:          CommandSync,
 		descriptionID: "command.sync.description",
-		usage:         "ibmcloud kp key sync KEY_ID_OR_ALIAS [-i, --instance-id INSTANCE_ID] [--key-ring KEY_RING_ID] [-o, --output FORMAT]",
+		usage:         "ibmcloud kp key sync KEY_ID_OR_ALIAS [-i, --instance-id INSTANCE_ID] [--key-ring KEY_RING_ID] [-r, --region REGION] [-o, --output FORMAT]",
 		flags: []flagSpec{
 			{short: "i", long: FlagInstanceID, descriptionID: "flag.instance-id.description", hasValue: true},
 			{long: FlagKeyRing, descriptionID: "flag.key-ring.description", hasValue: true},
+			regionFlag,
+			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true, values: OutputFormats},
+		},
+	},
+	{
+		// The flags are those of the IBM Key Protect plug-in's
+		// "kp registrations", so that scripts written for it keep working.
+		namespace:     NamespaceKP,
+		name:          CommandRegistrations,
+		descriptionID: "command.registrations.description",
+		usage:         "ibmcloud kp registrations [-k, --key-id KEY_ID_OR_ALIAS] [-c, --crn-query CRN_PATTERN] [-r, --key-ring KEY_RING_ID] [-i, --instance-id INSTANCE_ID] [--region REGION] [-o, --output FORMAT]",
+		flags: []flagSpec{
+			{short: "k", long: FlagKeyID, descriptionID: "flag.key-id.registrations.description", hasValue: true},
+			{short: "c", long: FlagCRNQuery, descriptionID: "flag.crn-query.description", hasValue: true},
+			{short: "r", long: FlagKeyRing, descriptionID: "flag.key-ring.description", hasValue: true},
+			{short: "i", long: FlagInstanceID, descriptionID: "flag.instance-id.description", hasValue: true},
+			// -r is the key ring here, as in the IBM plug-in, so the region
+			// has its long name only.
+			{long: FlagRegion, descriptionID: regionFlag.descriptionID, hasValue: true},
 			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true, values: OutputFormats},
 		},
 	},

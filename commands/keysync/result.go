@@ -8,6 +8,7 @@ import (
 	"github.com/key-protect-sync/kp-sync/i18n"
 	"github.com/key-protect-sync/kp-sync/internal/endpoint"
 	"github.com/key-protect-sync/kp-sync/internal/keyprotect"
+	"github.com/key-protect-sync/kp-sync/internal/kpmessage"
 )
 
 // Status is the outcome of the sync of one key, as -o json reports it.
@@ -29,6 +30,8 @@ type Result struct {
 	KeyRing       string       `json:"key_ring,omitempty"`
 	Status        Status       `json:"status"`
 	Endpoint      string       `json:"endpoint"`
+	Region        string       `json:"region,omitempty"`
+	RegionSource  string       `json:"region_source"`
 	CorrelationID string       `json:"correlation_id,omitempty"`
 	NextAllowed   *time.Time   `json:"next_allowed,omitempty"`
 	Error         *ResultError `json:"error,omitempty"`
@@ -67,11 +70,13 @@ var kindNames = map[keyprotect.Kind]string{
 
 func newResult(req request, ep endpoint.Endpoint, err error) Result {
 	result := Result{
-		Key:        req.key,
-		InstanceID: req.instanceID,
-		KeyRing:    req.keyRing,
-		Endpoint:   ep.URL,
-		Status:     StatusSynced,
+		Key:          req.key,
+		InstanceID:   req.instanceID,
+		KeyRing:      req.keyRing,
+		Endpoint:     ep.URL,
+		Region:       ep.Region,
+		RegionSource: string(ep.Source),
+		Status:       StatusSynced,
 	}
 	if err == nil {
 		return result
@@ -109,19 +114,14 @@ func newResult(req request, ep endpoint.Endpoint, err error) Result {
 }
 
 // describe explains a failed sync to the user: what failed, on which key and
-// instance, and what to do.
+// instance, and what to do. kpmessage covers the failures that read the same
+// for every command.
 func describe(req request, failure *keyprotect.Error, now time.Time) string {
-	data := map[string]any{
-		"Key":           req.key,
-		"Instance":      req.instanceID,
-		"KeyRing":       req.keyRing,
-		"Endpoint":      failure.Endpoint,
-		"Status":        failure.StatusCode,
-		"Reason":        failure.ReasonCode,
-		"Message":       failure.Message,
-		"CorrelationID": failure.CorrelationID,
-		"Attempts":      failure.Attempts,
-		"Location":      failure.Location,
+	data := kpmessage.Data(failure, req.instanceID)
+	data["Key"] = req.key
+	data["KeyRing"] = req.keyRing
+	if message, ok := kpmessage.Describe(failure, data); ok {
+		return message
 	}
 
 	switch failure.Kind {
@@ -132,25 +132,8 @@ func describe(req request, failure *keyprotect.Error, now time.Time) string {
 		return i18n.T("sync.error.not-found", data)
 	case keyprotect.KindTooEarly:
 		return tooEarlyMessage(failure, data, now)
-	case keyprotect.KindUnauthorized:
-		return i18n.T("sync.error.unauthorized", data)
-	case keyprotect.KindRefreshFailed:
-		data["Error"] = failure.Cause.Error()
-		return i18n.T("sync.error.refresh-failed", data)
 	case keyprotect.KindForbidden:
 		return i18n.T("sync.error.forbidden", data)
-	case keyprotect.KindRateLimited:
-		return i18n.T("sync.error.rate-limited", data)
-	case keyprotect.KindServer:
-		return i18n.T("sync.error.server", data)
-	case keyprotect.KindRedirect:
-		return i18n.T("sync.error.redirect", data)
-	case keyprotect.KindTimeout:
-		return i18n.T("sync.error.timeout", data)
-	case keyprotect.KindTLS:
-		return i18n.T("sync.error.tls", data)
-	case keyprotect.KindConnection:
-		return i18n.T("sync.error.connection", data)
 	case keyprotect.KindInterrupted:
 		return i18n.T("sync.error.interrupted", data)
 	}

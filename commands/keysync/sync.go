@@ -1,4 +1,4 @@
-// Package keysync implements "ibmcloud kp key sync": it asks Key Protect to
+// Package keysync implements "ibmcloud kp key sync": it requests that Key Protect
 // notify the cloud services associated with a root key of the key's last
 // lifecycle event again.
 package keysync
@@ -45,6 +45,7 @@ type Options struct {
 	Keys       []string
 	InstanceID string // from -i; KP_INSTANCE_ID is read later
 	KeyRing    string
+	Region     string // from -r; "" lets the instance lookup decide
 	Output     string
 	Help       bool
 }
@@ -84,6 +85,7 @@ func Parse(args []string) (*Options, error) {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: metadata.FlagInstanceID, Aliases: []string{"i"}},
 			&cli.StringFlag{Name: metadata.FlagKeyRing},
+			&cli.StringFlag{Name: metadata.FlagRegion, Aliases: []string{metadata.ShortFlagRegion}},
 			&cli.StringFlag{Name: metadata.FlagOutput, Aliases: []string{"o"}},
 		},
 		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
@@ -94,6 +96,7 @@ func Parse(args []string) (*Options, error) {
 			opts.Keys = cmd.Args().Slice()
 			opts.InstanceID = cmd.String(metadata.FlagInstanceID)
 			opts.KeyRing = cmd.String(metadata.FlagKeyRing)
+			opts.Region = cmd.String(metadata.FlagRegion)
 			opts.Output = cmd.String(metadata.FlagOutput)
 			return nil
 		},
@@ -131,23 +134,35 @@ func (opts *Options) Run(ctx context.Context) int {
 	if err := opts.Session.RequireLogin(); err != nil {
 		return commands.Fail(opts.UI, command, err)
 	}
-	ep, err := opts.Session.Endpoint()
+	ep, err := opts.Session.Endpoint(ctx, req.instanceID, opts.Region)
+	if err != nil && ctx.Err() != nil {
+		// The instance lookup was cut short by SIGINT or SIGTERM.
+		opts.UI.Failed("%s", i18n.T("sync.error.interrupted", map[string]any{"Key": req.key}))
+		return commands.ExitInterrupted
+	}
 	if err != nil {
 		return commands.Fail(opts.UI, command, err)
 	}
-	client, err := opts.client(ep, req)
+	config, err := opts.Session.ClientConfig(ep, req.instanceID, req.keyRing)
 	if err != nil {
 		return commands.Fail(opts.UI, command, err)
 	}
 
 	if !req.json {
-		opts.UI.Info("%s", i18n.T("endpoint.using", map[string]any{"URL": ep.URL}))
+		commands.AnnounceEndpoint(opts.UI, ep)
 		opts.UI.Print("%s", i18n.T("sync.progress", map[string]any{
 			"Key": terminal.EntityNameColor(req.key),
 		}))
 	}
 
-	syncErr := client.Sync(ctx, req.key)
+	// A retry at a new endpoint follows a cached region that failed, and
+	// gets its own endpoint line.
+	ep, syncErr := opts.Session.RetryStale(ctx, req.instanceID, ep, func(at endpoint.Endpoint) error {
+		if at.StaleRegion != "" && !req.json {
+			commands.AnnounceEndpoint(opts.UI, at)
+		}
+		return opts.syncAt(ctx, config, at, req.key)
+	})
 	result := newResult(req, ep, syncErr)
 
 	if req.json {
@@ -177,18 +192,28 @@ func (opts *Options) validate() (request, error) {
 			return request{}, err
 		}
 	}
+	if opts.Region != "" {
+		if err := endpoint.CheckRegion(opts.Region); err != nil {
+			return request{}, err
+		}
+	}
 	return request{key: key, instanceID: instanceID, keyRing: opts.KeyRing, json: format == "json"}, nil
 }
 
-func (opts *Options) client(ep endpoint.Endpoint, req request) (Syncer, error) {
-	config, err := opts.Session.ClientConfig(ep, req.instanceID, req.keyRing)
-	if err != nil {
-		return nil, err
-	}
+// syncAt syncs the key at the endpoint ep.
+func (opts *Options) syncAt(ctx context.Context, config keyprotect.Config, ep endpoint.Endpoint, key string) error {
+	config.Endpoint = ep.URL
+	var client Syncer
+	var err error
 	if opts.NewClient != nil {
-		return opts.NewClient(config)
+		client, err = opts.NewClient(config)
+	} else {
+		client, err = keyprotect.New(config)
 	}
-	return keyprotect.New(config)
+	if err != nil {
+		return err
+	}
+	return client.Sync(ctx, key)
 }
 
 // report prints the outcome in text mode, and the FAILED message in both

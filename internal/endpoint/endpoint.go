@@ -1,7 +1,9 @@
-// Package endpoint decides which Key Protect URL a command calls.
+// Package endpoint decides which Key Protect URL a command calls, and
+// records where the region of that URL came from.
 package endpoint
 
 import (
+	"context"
 	"net"
 	"net/url"
 	"slices"
@@ -14,17 +16,31 @@ import (
 const (
 	// EnvTargetAddr sets the Key Protect URL outright, as the IBM Key Protect
 	// plug-in lets users do for instance-specific and Hyper Protect Crypto
-	// Services endpoints.
+	// Services endpoints. It wins over every other source and skips the
+	// instance lookup.
 	EnvTargetAddr = "KP_TARGET_ADDR"
+
+	// EnvRegionTemplate replaces the regional Key Protect URL, for gateways
+	// and tests. RegionPlaceholder in it becomes the region, or
+	// "private.REGION" in a session that uses private endpoints.
+	EnvRegionTemplate = "KP_REGION_ENDPOINT_TEMPLATE"
+
+	// RegionPlaceholder is the part of EnvRegionTemplate that the region
+	// replaces.
+	RegionPlaceholder = "{region}"
 )
 
-// Source says where the endpoint came from, for the line that names it.
+// Source names the origin of an endpoint's region, which the endpoint line
+// shows.
 type Source string
 
-// The sources of an endpoint.
+// The sources of an endpoint, in the order Resolve tries them.
 const (
 	SourceTargetAddr    Source = "KP_TARGET_ADDR"
-	SourceSessionRegion Source = "session"
+	SourceFlag          Source = "flag"    // -r, --region
+	SourceCache         Source = "cache"   // an earlier lookup, cached
+	SourceLookup        Source = "lookup"  // the Resource Controller
+	SourceSessionRegion Source = "session" // the region ibmcloud targets
 )
 
 // Regions lists the regions that serve Key Protect.
@@ -39,18 +55,49 @@ type Endpoint struct {
 	Region  string // empty when KP_TARGET_ADDR set the URL
 	Private bool
 	Source  Source
+
+	// Warning explains why the instance lookup gave no region, when the
+	// session's region was used in its place.
+	Warning *usermsg.Error
+
+	// StaleRegion is the cached region that failed with 401 or 404 before a
+	// new lookup found Region; "" otherwise.
+	StaleRegion string
 }
 
-// Session is the part of the ibmcloud session that decides the endpoint.
-type Session struct {
-	Region  string
-	Private bool
+// Request is what decides the endpoint of one command run.
+type Request struct {
+	InstanceID    string // "" skips the instance lookup
+	Region        string // from -r, --region; "" when not given
+	SessionRegion string // the region ibmcloud targets
+	Private       bool   // the session uses private endpoints
 }
 
-// Resolve returns the endpoint to call: KP_TARGET_ADDR when set, else the
-// regional endpoint of the session's region, private when the session uses
-// private endpoints.
-func Resolve(session Session, getenv func(string) string) (Endpoint, error) {
+// Location is the region of an instance and where it was found.
+type Location struct {
+	Region string
+	Source Source // SourceCache or SourceLookup
+
+	// Warning, set when Region is "", explains why the lookup failed in a
+	// way that lets the session's region be used in its place.
+	Warning *usermsg.Error
+}
+
+// Locator finds the region of an instance. A returned error ends the
+// command; a Location without a region falls back to the session's region.
+type Locator func(ctx context.Context, instanceID string) (Location, error)
+
+// Resolve returns the endpoint to call, from the first source that applies:
+// KP_TARGET_ADDR, the region flag, the instance's region from locate (which
+// may be nil), the session's region. KP_REGION_ENDPOINT_TEMPLATE, when set,
+// replaces the regional URL.
+func Resolve(ctx context.Context, req Request, getenv func(string) string, locate Locator) (Endpoint, error) {
+	if req.Region != "" {
+		if err := CheckRegion(req.Region); err != nil {
+			return Endpoint{}, err
+		}
+	}
+
 	if addr := getenv(EnvTargetAddr); addr != "" {
 		base, err := ParseTargetAddr(addr)
 		if err != nil {
@@ -59,21 +106,57 @@ func Resolve(session Session, getenv func(string) string) (Endpoint, error) {
 		return Endpoint{URL: base, Source: SourceTargetAddr}, nil
 	}
 
-	if session.Region == "" {
+	template, err := ParseRegionTemplate(getenv(EnvRegionTemplate))
+	if err != nil {
+		return Endpoint{}, err
+	}
+	at := func(region string, source Source) Endpoint {
+		return Endpoint{URL: regionalURL(template, region, req.Private), Region: region, Private: req.Private, Source: source}
+	}
+
+	if req.Region != "" {
+		return at(req.Region, SourceFlag), nil
+	}
+
+	var warning *usermsg.Error
+	if req.InstanceID != "" && locate != nil {
+		location, err := locate(ctx, req.InstanceID)
+		if err != nil {
+			return Endpoint{}, err
+		}
+		if location.Region != "" {
+			return at(location.Region, location.Source), nil
+		}
+		warning = location.Warning
+	}
+
+	if req.SessionRegion == "" {
+		if warning != nil {
+			return Endpoint{}, usermsg.Failure("error.endpoint.no-region-after-lookup", map[string]any{"Reason": warning}, warning)
+		}
 		return Endpoint{}, usermsg.Failure("error.endpoint.no-region", nil, nil)
 	}
-	if !IsRegion(session.Region) {
+	if !IsRegion(req.SessionRegion) {
 		return Endpoint{}, usermsg.Failure("error.endpoint.unsupported-region", map[string]any{
-			"Region":  session.Region,
+			"Region":  req.SessionRegion,
 			"Regions": strings.Join(Regions, ", "),
 		}, nil)
 	}
-	return Endpoint{
-		URL:     Regional(session.Region, session.Private),
-		Region:  session.Region,
-		Private: session.Private,
-		Source:  SourceSessionRegion,
-	}, nil
+	ep := at(req.SessionRegion, SourceSessionRegion)
+	ep.Warning = warning
+	return ep, nil
+}
+
+// CheckRegion checks a region given on the command line against the regions
+// that serve Key Protect.
+func CheckRegion(region string) error {
+	if IsRegion(region) {
+		return nil
+	}
+	return usermsg.Usage("error.region.invalid", map[string]any{
+		"Value":   usermsg.Quote(region),
+		"Regions": strings.Join(Regions, ", "),
+	})
 }
 
 // IsRegion reports whether region serves Key Protect.
@@ -83,10 +166,51 @@ func IsRegion(region string) bool {
 
 // Regional returns the public or private Key Protect URL of region.
 func Regional(region string, private bool) string {
-	if private {
-		return "https://private." + region + ".kms.cloud.ibm.com"
+	return regionalURL("", region, private)
+}
+
+// regionalURL fills template, or the default
+// https://{region}.kms.cloud.ibm.com, with region, prefixed with "private."
+// for a private endpoint.
+func regionalURL(template, region string, private bool) string {
+	if template == "" {
+		template = "https://" + RegionPlaceholder + ".kms.cloud.ibm.com"
 	}
-	return "https://" + region + ".kms.cloud.ibm.com"
+	if private {
+		region = "private." + region
+	}
+	return strings.ReplaceAll(template, RegionPlaceholder, region)
+}
+
+// ParseRegionTemplate checks a KP_REGION_ENDPOINT_TEMPLATE value and returns
+// it without a trailing slash; "" stays "". The template must contain
+// {region}, and with a region filled in it must pass the checks of
+// ParseServiceURL.
+func ParseRegionTemplate(template string) (string, error) {
+	if template == "" {
+		return "", nil
+	}
+	if !strings.Contains(template, RegionPlaceholder) {
+		return "", usermsg.Usage("error.region-template.placeholder", map[string]any{
+			"Variable":    EnvRegionTemplate,
+			"Value":       usermsg.Quote(template),
+			"Placeholder": RegionPlaceholder,
+		})
+	}
+
+	sample := regionalURL(template, Regions[0], true)
+	if _, err := parseBaseURL(EnvRegionTemplate, template, sample, true); err != nil {
+		return "", err
+	}
+	return strings.TrimRight(template, "/"), nil
+}
+
+// ParseServiceURL checks the value of variable, a base URL of an IBM Cloud
+// service, and returns it without a trailing slash. It has the rules of
+// ParseTargetAddr, except that a path is allowed, for gateways that route
+// by path.
+func ParseServiceURL(variable, value string) (string, error) {
+	return parseBaseURL(variable, value, value, true)
 }
 
 // ParseTargetAddr checks a KP_TARGET_ADDR value and returns it as a base URL
@@ -95,16 +219,28 @@ func Regional(region string, private bool) string {
 // appends /api/v2/ itself, and the bearer token must not travel in clear text
 // to another machine.
 func ParseTargetAddr(addr string) (string, error) {
+	return parseBaseURL(EnvTargetAddr, addr, addr, false)
+}
+
+// parseBaseURL checks value, the setting of variable, by the rules of
+// ParseTargetAddr, with a path allowed when allowPath is set. The checks run
+// on parsed, which is value with any placeholder filled in. The messages of
+// the error.target-addr IDs name the variable, so every variable shares
+// them, except the not-URL message, whose example is a Key Protect URL.
+func parseBaseURL(variable, value, parsed string, allowPath bool) (string, error) {
 	invalid := func(id string) error {
 		return usermsg.Usage(id, map[string]any{
-			"Variable": EnvTargetAddr,
-			"Value":    usermsg.Quote(addr),
+			"Variable": variable,
+			"Value":    usermsg.Quote(value),
 		})
 	}
 
-	u, err := url.Parse(addr)
+	u, err := url.Parse(parsed)
 	switch {
 	case err != nil || u.Host == "" || u.Opaque != "":
+		if variable != EnvTargetAddr {
+			return "", invalid("error.url.not-url")
+		}
 		return "", invalid("error.target-addr.not-url")
 	case u.Scheme != "https" && u.Scheme != "http":
 		return "", invalid("error.target-addr.scheme")
@@ -112,12 +248,15 @@ func ParseTargetAddr(addr string) (string, error) {
 		return "", invalid("error.target-addr.http")
 	case u.User != nil:
 		return "", invalid("error.target-addr.user-info")
-	case u.Path != "" && u.Path != "/":
+	case !allowPath && u.Path != "" && u.Path != "/":
 		return "", invalid("error.target-addr.path")
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
 		return "", invalid("error.target-addr.query")
 	case u.Port() != "" && !validPort(u.Port()):
 		return "", invalid("error.target-addr.port")
+	}
+	if allowPath {
+		return u.Scheme + "://" + u.Host + strings.TrimRight(u.EscapedPath(), "/"), nil
 	}
 	return u.Scheme + "://" + u.Host, nil
 }

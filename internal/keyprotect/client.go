@@ -4,21 +4,17 @@
 // keyprotect-go-client retries on its own (four times, waiting up to 30 s)
 // and turns keep-alive off. The plug-in switches its retries off and retries
 // here instead, so that a 429 slows every caller of one Client down together,
-// the waits show up in the trace, and a failure says how many attempts it
-// took. Connections are kept alive, so a batch reuses them.
+// the waits show up in the trace, and a failure reports how many attempts
+// it took. Connections are kept alive, so a batch reuses them.
 package keyprotect
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"sync"
 	"time"
 
-	bhttp "github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/http"
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/trace"
 	kp "github.com/IBM/keyprotect-go-client"
 	"github.com/google/uuid"
@@ -28,7 +24,7 @@ import (
 // timeout keyprotect-go-client uses by default.
 const DefaultTimeout = 30 * time.Second
 
-// Config is what a Client needs to call Key Protect.
+// Config holds the settings of a Client.
 type Config struct {
 	Endpoint   string // base URL without /api/v2
 	InstanceID string
@@ -36,7 +32,7 @@ type Config struct {
 
 	// Token is the IAM access token with its "Bearer " prefix. Refresh, if
 	// set, returns a new one; it is called at most once per Client, after
-	// Key Protect answers 401.
+	// Key Protect returns 401.
 	Token   string
 	Refresh func() (string, error)
 
@@ -58,39 +54,18 @@ type Client struct {
 
 // New returns a Client for config.
 func New(config Config) (*Client, error) {
-	timeout := config.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	maxConns := config.MaxConns
-	if maxConns <= 0 {
-		maxConns = 2
-	}
+	transportOptions := TransportOptions{
+		Timeout:     config.Timeout,
+		SSLDisabled: config.SSLDisabled,
+		MaxConns:    config.MaxConns,
+	}.withDefaults()
+	timeout := transportOptions.Timeout
 
 	// keyprotect-go-client reads kp.RetryMax on every request; zero leaves
 	// one attempt per call, and this package does the retrying.
 	kp.RetryMax = 0
 
-	base := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:       &tls.Config{InsecureSkipVerify: config.SSLDisabled, MinVersion: tls.VersionTLS12},
-		TLSHandshakeTimeout:   timeout,
-		ResponseHeaderTimeout: timeout,
-		MaxIdleConns:          maxConns,
-		MaxIdleConnsPerHost:   maxConns,
-		IdleConnTimeout:       90 * time.Second,
-		ForceAttemptHTTP2:     true,
-	}
-	// The SDK's TraceLoggingTransport dumps and sanitizes every request and
-	// response even when tracing is off, compiling three regular expressions
-	// each time (ibm-cloud-cli-sdk v1.12.1, bluemix/http/transport.go and
-	// bluemix/trace/trace.go:100); that was an eighth of a sync's CPU time.
-	// It is put in front only when the trace logger prints somewhere.
-	var transport http.RoundTripper = &guard{next: base}
-	if _, off := trace.Logger.(*trace.NullLogger); !off {
-		transport = bhttp.NewTraceLoggingTransport(transport)
-	}
+	transport := &queryParams{next: newTransport(transportOptions)}
 
 	logger := kp.NewLogger(func(args ...any) { trace.Logger.Println(args...) })
 	client, err := kp.NewWithLogger(kp.ClientConfig{
@@ -108,9 +83,7 @@ func New(config Config) (*Client, error) {
 	// A redirect would send the bearer token on to wherever the Location
 	// header points. Key Protect does not redirect API calls, so one is
 	// reported as an error instead of followed.
-	client.HttpClient.CheckRedirect = func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}
+	client.HttpClient.CheckRedirect = stopAtRedirect
 
 	return &Client{
 		kp:       client,
@@ -127,7 +100,7 @@ func (c *Client) Endpoint() string {
 	return c.endpoint
 }
 
-// Sync asks Key Protect to notify the resources associated with key again
+// Sync requests that Key Protect notify the resources associated with key again
 // (POST /api/v2/keys/KEY/actions/sync). The key must have passed
 // validate.KeyIDOrAlias, because the client puts it into the URL path
 // unescaped. A failure is a *Error.
@@ -167,7 +140,7 @@ func (c *Client) call(ctx context.Context, what string, attempt func(context.Con
 
 		if failure.Kind == KindUnauthorized && !refreshed && c.tokens.canRefresh() {
 			refreshed = true
-			trace.Logger.Printf("Key Protect answered 401 to %s; refreshing the IAM token once and trying again", what)
+			trace.Logger.Printf("Key Protect returned 401 for %s; refreshing the IAM token once and retrying", what)
 			if _, refreshErr := c.tokens.refreshAfter(token); refreshErr != nil {
 				// Another caller already refreshed and this token is the
 				// new one, so the 401 stands.
@@ -196,7 +169,7 @@ func (c *Client) call(ctx context.Context, what string, attempt func(context.Con
 		if failure.Kind == KindRateLimited {
 			wait = c.retry.rateLimitWait(info.retryAfter, try, time.Now())
 			c.pacer.pauseUntil(time.Now().Add(wait))
-			trace.Logger.Printf("Key Protect answered 429 to %s; pausing every request to this instance for %s (attempt %d of %d)", what, wait, try+1, c.retry.MaxRetries+1)
+			trace.Logger.Printf("Key Protect returned 429 for %s; pausing every request to this instance for %s (attempt %d of %d)", what, wait, try+1, c.retry.MaxRetries+1)
 			continue
 		}
 		trace.Logger.Printf("%s failed (%v); retrying in %s (attempt %d of %d)", what, failure.Cause, wait, try+1, c.retry.MaxRetries+1)

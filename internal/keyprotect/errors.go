@@ -29,7 +29,7 @@ const (
 	KindRateLimited        // 429 after every retry
 	KindServer             // 5xx after every retry
 	KindRedirect           // a 3xx, not followed
-	KindTimeout            // no answer within the timeout
+	KindTimeout            // no response within the timeout
 	KindConnection         // refused, reset, DNS or other network failure
 	KindTLS                // certificate or handshake failure
 	KindInterrupted        // the command was cancelled
@@ -136,8 +136,18 @@ func (c *Client) classify(err error, info *responseInfo, correlationID string) *
 		return failure
 	}
 
+	// kp.URLError has no Unwrap method, so errors.Is and errors.As would
+	// stop at it without this.
+	var urlErr *kp.URLError
+	if errors.As(err, &urlErr) && urlErr.Err != nil {
+		err = urlErr.Err
+		failure.Cause = err
+	}
 	failure.Message = rootCause(err).Error()
+	var tooLarge *responseTooLargeError
 	switch {
+	case errors.As(rootCause(err), &tooLarge):
+		failure.Kind = KindOther
 	case errors.Is(err, context.Canceled):
 		failure.Kind = KindInterrupted
 	case isTimeout(err):
@@ -223,15 +233,10 @@ func isDialFailure(err error) bool {
 	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
-// rootCause drops the layers of "Post URL: ..." wrapping that add nothing
-// to the innermost network error.
+// rootCause drops the layers of "Post URL: ..." wrapping down to the
+// *net.OpError, which names the address, or else to the innermost error.
 func rootCause(err error) error {
 	for {
-		var urlErr *kp.URLError
-		if errors.As(err, &urlErr) && urlErr.Err != nil {
-			err = urlErr.Err
-			continue
-		}
 		unwrapped := errors.Unwrap(err)
 		if unwrapped == nil {
 			return err

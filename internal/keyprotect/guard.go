@@ -9,10 +9,26 @@ import (
 	"strconv"
 )
 
-// maxBodyBytes bounds how much of a response the plug-in reads. Key Protect
-// error bodies are a few hundred bytes; anything past 1 MiB is cut so that a
-// broken proxy or server cannot exhaust memory.
+// maxBodyBytes bounds how much of an error response the plug-in reads. Key
+// Protect error bodies are a few hundred bytes, and anything past 1 MiB is
+// cut so that a broken proxy or server cannot exhaust memory.
 const maxBodyBytes = 1 << 20
+
+// maxSuccessBodyBytes bounds a successful response, which is rejected
+// instead of cut, because cut JSON cannot be decoded. A page of 5000
+// registrations takes about 2 MiB at 400 bytes each (an estimate from the
+// API's field list), so 16 MiB leaves room for long CRNs and descriptions.
+const maxSuccessBodyBytes = 16 << 20
+
+// responseTooLargeError is a successful response longer than
+// maxSuccessBodyBytes.
+type responseTooLargeError struct {
+	limit int
+}
+
+func (e *responseTooLargeError) Error() string {
+	return "the response is longer than " + strconv.Itoa(e.limit>>20) + " MiB"
+}
 
 // responseInfo records what keyprotect-go-client does not pass on from the
 // response of one attempt.
@@ -47,18 +63,26 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 		info.location = resp.Header.Get("Location")
 	}
 
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	limit := maxBodyBytes
+	if resp.StatusCode < 300 {
+		limit = maxSuccessBodyBytes
+	}
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
 	resp.Body.Close()
 	if readErr != nil {
 		return nil, readErr
 	}
-	if len(body) > maxBodyBytes {
-		body = body[:maxBodyBytes]
-		if info != nil {
-			info.truncated = true
+	if resp.StatusCode < 300 {
+		if len(body) > limit {
+			return nil, &responseTooLargeError{limit: limit}
 		}
-	}
-	if resp.StatusCode >= 300 {
+	} else {
+		if len(body) > limit {
+			body = body[:limit]
+			if info != nil {
+				info.truncated = true
+			}
+		}
 		body = neutralizeBrokenErrorJSON(body)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))

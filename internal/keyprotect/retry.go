@@ -52,8 +52,8 @@ func (p RetryPolicy) backoff(try int) time.Duration {
 	return min(wait, p.MaxWait)
 }
 
-// rateLimitWait returns how long to pause after a 429: what Retry-After asks
-// for (seconds or an HTTP date), else the backoff, at most MaxRateLimit.
+// rateLimitWait returns how long to pause after a 429: what Retry-After requests
+// (seconds or an HTTP date), else the backoff, at most MaxRateLimit.
 func (p RetryPolicy) rateLimitWait(retryAfter string, try int, now time.Time) time.Duration {
 	wait, ok := parseRetryAfter(retryAfter, now)
 	if !ok {

@@ -50,14 +50,6 @@ func (s Session) RequireLogin() error {
 	return nil
 }
 
-// Endpoint resolves the Key Protect endpoint for the session.
-func (s Session) Endpoint() (endpoint.Endpoint, error) {
-	return endpoint.Resolve(endpoint.Session{
-		Region:  s.Context.CurrentRegion().Name,
-		Private: s.Context.IsPrivateEndpointEnabled(),
-	}, s.Getenv)
-}
-
 // EnvHTTPTimeout is the host's timeout variable, in seconds. SDK v1.12.1's
 // PluginContext.HTTPTimeout reads only the config file, so the plug-in reads
 // the variable itself.
