@@ -10,6 +10,7 @@
 #  4. Size of the linux/amd64 release binary and the packages that take
 #     the most of it.
 #  5. The batch benchmark, when bin/bench-batch.sh exists.
+#  6. The in-process testing.B benchmarks of commands/keysync.
 #
 # The timings come from internal/benchproc/cmd/benchproc, which runs the
 # commands interleaved (A B A B ...) after a warm-up. Debian's hyperfine
@@ -134,6 +135,10 @@ else
 	echo "bench: 5. no batch benchmark yet: bin/bench-batch.sh does not exist"
 fi
 
+echo
+echo "bench: 6. in-process benchmarks (go test -bench)"
+"$go" test ./commands/keysync -run '^$' -bench . -benchtime 1000x | tee "$work/gobench.txt"
+
 value() { sed -n "s/^$2 //p" "$1"; }
 verdict() { awk -v v="$1" -v limit="$2" 'BEGIN { print (v + 0 <= limit + 0) ? "met" : "missed" }'; }
 
@@ -152,6 +157,9 @@ rows_startup="| $today | $machine | $go_version | $commit | $runs | $metadata_ms
 rows_memory="| $today | $machine | $go_version | $commit | $runs | $sync_rss MiB (max $(value "$work/sync.txt" 1.max_rss_mib)) | $curl_rss MiB | $(awk -v a="$sync_rss" -v b="$curl_rss" 'BEGIN { printf "%.1f", a / b }') | $(verdict "$sync_rss" 30) |"
 rows_size="| $today | $go_version | $commit | $size_mib MiB ($size bytes) | $top_modules | $(verdict "$size_mib" 20) |"
 
+rows_in_process=$(awk -v prefix="| $today | $machine | $go_version | $commit |" '
+	/^Benchmark/ { name = $1; sub(/-[0-9]+$/, "", name); printf "%s %s | %s | %s | %s |\n", prefix, name, $3, $5, $7 }' "$work/gobench.txt")
+
 cat <<ROWS
 
 bench: rows for BENCHMARKS.md
@@ -159,13 +167,16 @@ sync-vs-curl: $rows_sync
 startup:      $rows_startup
 memory:       $rows_memory
 size:         $rows_size
+in-process:
+$rows_in_process
 ROWS
 
 if [ "${BENCH_RECORD:-}" = 1 ]; then
 	# Each table in BENCHMARKS.md ends with a marker comment; a new row goes
 	# just above it, so older runs stay.
-	for table in sync-vs-curl startup memory size; do
+	for table in sync-vs-curl startup memory size in-process; do
 		case $table in
+		in-process) row=$rows_in_process ;;
 		sync-vs-curl) row=$rows_sync ;;
 		startup) row=$rows_startup ;;
 		memory) row=$rows_memory ;;
