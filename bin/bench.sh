@@ -121,14 +121,14 @@ CGO_ENABLED=0 GOOS=linux GOARCH=amd64 "$go" build -trimpath -buildvcs=false -o "
 		printf "%d total all\n", total
 	}' | sort -rn >"$work/symbols.txt"
 echo "code and read-only data by module, from the symbol table:"
-grep -E ' (module|total) ' "$work/symbols.txt" | head -12 | awk '{ printf "  %7.2f MiB  %s\n", $1 / 1048576, $3 }'
+grep -E ' (module|total) ' "$work/symbols.txt" | sed -n '1,12p' | awk '{ printf "  %7.2f MiB  %s\n", $1 / 1048576, $3 }'
 echo "largest packages:"
-grep ' package ' "$work/symbols.txt" | head -10 | awk '{ printf "  %7.2f MiB  %s\n", $1 / 1048576, $3 }'
-top_modules=$(grep ' module ' "$work/symbols.txt" | grep -v ' std$' | head -5 |
+grep ' package ' "$work/symbols.txt" | sed -n '1,10p' | awk '{ printf "  %7.2f MiB  %s\n", $1 / 1048576, $3 }'
+top_modules=$(grep ' module ' "$work/symbols.txt" | grep -v ' std$' | sed -n '1,5p' |
 	awk '{ printf "%s%s %.2f MiB", sep, $3, $1 / 1048576; sep = ", " }')
 
 echo
-if [ -x bin/bench-batch.sh ] || [ -f bin/bench-batch.sh ]; then
+if [ -f bin/bench-batch.sh ]; then
 	echo "bench: 5. batch benchmark (bin/bench-batch.sh)"
 	bash bin/bench-batch.sh
 else
@@ -143,7 +143,7 @@ value() { sed -n "s/^$2 //p" "$1"; }
 verdict() { awk -v v="$1" -v limit="$2" 'BEGIN { print (v + 0 <= limit + 0) ? "met" : "missed" }'; }
 
 today=$(date -u +%Y-%m-%d)
-machine="$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+machine="$(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 go_version=$("$go" env GOVERSION)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 ratio=$(value "$work/sync.txt" ratio.1.2)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Checks what bin/release.sh put in out/: every platform's binary exists,
 # was built for its OS and architecture with cgo off, -trimpath and stripped
-# (read back with `go version -m` and `go tool nm`), contains no build path, matches the
-# checksum file, and the host platform's binary answers SendMetadata with the
-# version of metadata/version.go. Rebuilding the host binary must give the
+# (read back with `go version -m` and `go tool nm`), contains no build
+# path, matches the checksum file, and the host platform's binary responds
+# to SendMetadata with the version of metadata/version.go. Rebuilding the host binary must give the
 # same bytes, which shows the build is reproducible.
 set -euo pipefail
 cd "$(dirname "$0")/.."

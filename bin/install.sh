@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the plug-in for this machine and installs it into the ibmcloud CLI
 # with `ibmcloud plugin install`, replacing an installed copy of the same
-# name. Without the ibmcloud CLI it says where to get it and stops before
+# name. Without the ibmcloud CLI it prints where to get it and stops before
 # building anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,10 +2,11 @@ package metadata
 
 import "strings"
 
-// CompletionRequest is the first argument with which the host asks for
+// CompletionRequest is the first argument with which the host requests
 // shell completion when DelegateBashCompletion is set, as in
-// "BINARY SendCompletion kp key sync -o" (ibm-cloud-cli-sdk v1.12.1,
-// plugin/plugin.go and plugin_examples/auto_complete_delegation.go).
+// "BINARY SendCompletion kp key sync -o" (ibm-cloud-cli-sdk v1.12.1
+// plugin/plugin.go, and plugin_examples/auto_complete_delegation.go in the
+// SDK's repository).
 const CompletionRequest = "SendCompletion"
 
 // Complete returns the words that may follow words on the command line,

@@ -47,8 +47,9 @@ func newTransport(opts TransportOptions) http.RoundTripper {
 	// The SDK's TraceLoggingTransport dumps and sanitizes every request and
 	// response even when tracing is off, compiling three regular expressions
 	// each time (ibm-cloud-cli-sdk v1.12.1, bluemix/http/transport.go and
-	// bluemix/trace/trace.go:100); that was an eighth of a sync's CPU time.
-	// It is put in front only when the trace logger prints somewhere.
+	// bluemix/trace/trace.go:100), which was an eighth of the CPU time of
+	// BenchmarkSyncInProcess. It is put in front only when the trace logger
+	// prints somewhere.
 	var transport http.RoundTripper = &guard{next: base}
 	if _, off := trace.Logger.(*trace.NullLogger); !off {
 		transport = bhttp.NewTraceLoggingTransport(transport)
