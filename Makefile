@@ -2,16 +2,17 @@
 # runs (.ci/run); `make bench` and `make release` are run by hand.
 
 GO ?= go
-# The version is read from its one place; see metadata/version.go.
-VERSION := $(shell sed -n 's/^var Version = "\(.*\)"$$/\1/p' metadata/version.go)
+export GO
 # -race needs cgo and a C compiler; without them the tests run without it.
 RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null && echo -race)
 
-export VERSION
-
-.PHONY: all build test unit fuzz lint demo release install bench clean
+.PHONY: all help build test unit fuzz lint demo release install bench clean
 
 all: build
+
+## help: list the targets
+help:
+	@sed -n 's/^## //p' Makefile
 
 ## build: build the plug-in for this machine as ./kp-sync
 build:
@@ -20,9 +21,11 @@ build:
 ## test: lint, the whole test suite, then each fuzz target for a short while
 test: lint unit fuzz
 
+## unit: the test suite only
 unit:
 	$(GO) test $(RACE) -timeout 20m ./...
 
+## fuzz: each fuzz target for 5s (FUZZTIME=30s make fuzz for longer)
 fuzz:
 	bash bin/fuzz.sh
 
