@@ -47,6 +47,7 @@ func TestCompletionThroughBinary(t *testing.T) {
 		{name: "namespace", words: nil, want: []string{"kp"}},
 		{name: "child namespace and commands", words: []string{"kp"}, want: []string{"key", "registrations"}},
 		{name: "command", words: []string{"kp", "key"}, want: []string{"sync"}},
+		{name: "partial command", words: []string{"kp", "key", "sy"}, want: []string{"sync"}},
 		{name: "flags", words: []string{"kp", "key", "sync"},
 			want: []string{"--instance-id", "-i", "--key-ring", "--region", "-r", "--output", "-o", "--help", "-h"}},
 		{name: "output values", words: []string{"kp", "key", "sync", "KEY", "-o"}, want: []string{"json", "table"}},

@@ -15,12 +15,17 @@ const CompletionRequest = "SendCompletion"
 // start with a namespace of the plug-in, envNamespace (the host's
 // IBMCLOUD_PLUGIN_NAMESPACE) is taken as typed before them. The shell
 // filters the candidates by the word being completed, so Complete does not.
+//
+// NOTE: whether the host passes the partly typed last word was not checked
+// against a real ibmcloud CLI. A last word that names no namespace or
+// command is therefore taken as partly typed, as the SDK's example plug-in
+// does, and the candidates for its position are returned.
 func Complete(envNamespace string, words []string) []string {
 	if !startsWithNamespace(words) && envNamespace != "" {
 		words = append(strings.Fields(envNamespace), words...)
 	}
 
-	if len(words) == 0 {
+	if len(words) == 0 || (len(words) == 1 && !IsNamespace(words[0])) {
 		return []string{NamespaceKP}
 	}
 
@@ -37,6 +42,9 @@ func Complete(envNamespace string, words []string) []string {
 			if spec.namespace == namespace && spec.name == rest[0] {
 				return spec.completeArguments(rest[1:])
 			}
+		}
+		if len(rest) == 1 {
+			return append(childNamespaces(namespace), commandNames(namespace)...)
 		}
 		return nil
 	}

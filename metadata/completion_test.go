@@ -30,8 +30,11 @@ func TestComplete(t *testing.T) {
 		{name: "registrations short key ring flag offers no values", words: []string{"kp", "registrations", "-r"}, want: nil},
 		{name: "registrations output flag offers formats", words: []string{"kp", "registrations", "-o"}, want: []string{"json", "table"}},
 		{name: "double dash ends the flags", words: []string{"kp", "key", "sync", "--", "KEY"}, want: nil},
-		{name: "unknown command offers nothing", words: []string{"kp", "key", "rotate"}, want: nil},
-		{name: "other namespace offers nothing", words: []string{"iam"}, want: nil},
+		{name: "partial command offers the commands", words: []string{"kp", "key", "sy"}, want: []string{"sync"}},
+		{name: "partial child offers children and commands", words: []string{"kp", "ke"}, want: []string{"key", "registrations"}},
+		{name: "partial namespace offers the namespace", words: []string{"k"}, want: []string{"kp"}},
+		{name: "arguments of unknown command offer nothing", words: []string{"kp", "key", "rotate", "KEY"}, want: nil},
+		{name: "other namespace offers nothing", words: []string{"iam", "users"}, want: nil},
 		{name: "namespace from the environment", envNamespace: "kp key", words: []string{"sync", "KEY", "-o"}, want: []string{"json", "table"}},
 		{name: "namespace in words wins over the environment", envNamespace: "kp key", words: []string{"kp", "key"}, want: []string{"sync"}},
 	}
