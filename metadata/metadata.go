@@ -42,6 +42,10 @@ const (
 	FlagParallel      = "parallel"
 )
 
+// OutputFormats are the values of -o, --output; validate.OutputFormat
+// accepts each of them.
+var OutputFormats = []string{"json", "table"}
+
 // ShortFlagRegion is the one-letter name of FlagRegion.
 const ShortFlagRegion = "r"
 
@@ -59,6 +63,9 @@ type flagSpec struct {
 	short, long   string
 	descriptionID string
 	hasValue      bool
+	// values are the accepted values that shell completion offers; nil
+	// means any value, such as an ID.
+	values []string
 }
 
 // commandSpec describes one command before translation.
@@ -82,7 +89,7 @@ var commands = []commandSpec{
 			{long: FlagFile, descriptionID: "flag.file.description", hasValue: true},
 			{long: FlagAllRegistered, descriptionID: "flag.all-registered.description"},
 			{long: FlagParallel, descriptionID: "flag.parallel.description", hasValue: true},
-			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true},
+			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true, values: OutputFormats},
 		},
 	},
 	{
@@ -100,7 +107,7 @@ var commands = []commandSpec{
 			// -r is the key ring here, as in the IBM plug-in, so the region
 			// has its long name only.
 			{long: FlagRegion, descriptionID: regionFlag.descriptionID, hasValue: true},
-			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true},
+			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true, values: OutputFormats},
 		},
 	},
 }
@@ -118,6 +125,9 @@ func Get() plugin.PluginMetadata {
 		Commands:                 Commands(),
 		MinCliVersion:            minCLIVersion,
 		PrivateEndpointSupported: true,
+		// The host then runs "BINARY SendCompletion WORDS..." for tab
+		// completion, which Complete answers.
+		DelegateBashCompletion: true,
 	}
 }
 

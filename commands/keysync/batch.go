@@ -194,6 +194,6 @@ func (opts *Options) reportNoRegistrations(req request) int {
 		return commands.ExitOK
 	}
 	opts.UI.Ok()
-	opts.UI.Say("%s", i18n.T("batch.no-registrations", map[string]any{"Instance": req.instanceID}))
+	opts.UI.Print("%s", i18n.T("batch.no-registrations", map[string]any{"Instance": req.instanceID}))
 	return commands.ExitOK
 }

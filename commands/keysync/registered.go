@@ -52,7 +52,7 @@ func (opts *Options) registeredKeys(ctx context.Context, req request, client Syn
 		return nil, fmt.Errorf("the Key Protect client %T cannot list registrations", client)
 	}
 	if !req.json {
-		opts.UI.Say("%s", i18n.T("batch.listing", map[string]any{"Instance": req.instanceID}))
+		opts.UI.Print("%s", i18n.T("batch.listing", map[string]any{"Instance": req.instanceID}))
 	}
 
 	registrations, err := lister.ListRegistrations(ctx, keyprotect.RegistrationQuery{})

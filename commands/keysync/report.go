@@ -41,7 +41,7 @@ func (o *batchOutput) start() {
 	if o.req.duplicates > 0 {
 		o.opts.UI.Info("%s", i18n.T("batch.duplicates", map[string]any{"Count": o.req.duplicates}))
 	}
-	o.opts.UI.Say("%s", i18n.T("batch.start", map[string]any{
+	o.opts.UI.Print("%s", i18n.T("batch.start", map[string]any{
 		"Count": len(o.req.keys), "Parallel": min(o.req.parallel, len(o.req.keys)),
 	}))
 }
@@ -57,7 +57,7 @@ func (o *batchOutput) finished(item batchResult) {
 	}
 
 	o.clearProgress()
-	o.opts.UI.Say("%s", resultLine(item.result))
+	o.opts.UI.Print("%s", resultLine(item.result))
 	o.drawProgress()
 }
 
@@ -89,7 +89,7 @@ func (o *batchOutput) stopProgress() {
 
 // summary prints the table of every key's result and the counts.
 func (o *batchOutput) summary(results []Result) {
-	o.opts.UI.Say("")
+	o.opts.UI.Print("")
 	table := o.opts.UI.Table([]string{
 		i18n.T("batch.table.key"), i18n.T("batch.table.result"), i18n.T("batch.table.detail"),
 	})
@@ -99,8 +99,8 @@ func (o *batchOutput) summary(results []Result) {
 	table.Print()
 
 	counts := countResults(results)
-	o.opts.UI.Say("")
-	o.opts.UI.Say("%s", i18n.T("batch.counts", map[string]any{
+	o.opts.UI.Print("")
+	o.opts.UI.Print("%s", i18n.T("batch.counts", map[string]any{
 		"Total":        len(results),
 		"Synced":       counts[StatusSynced],
 		"TooEarly":     counts[StatusTooEarly],
@@ -134,7 +134,7 @@ func (o *batchOutput) conclude(results []Result, interrupted bool) int {
 	}
 	if !o.req.json {
 		o.opts.UI.Ok()
-		o.opts.UI.Say("%s", i18n.T("batch.done", data))
+		o.opts.UI.Print("%s", i18n.T("batch.done", data))
 	}
 	return commands.ExitOK
 }

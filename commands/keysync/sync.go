@@ -257,7 +257,7 @@ func (opts *Options) Run(ctx context.Context) int {
 
 	if !req.json {
 		commands.AnnounceEndpoint(opts.UI, ep)
-		opts.UI.Say("%s", i18n.T("sync.progress", map[string]any{
+		opts.UI.Print("%s", i18n.T("sync.progress", map[string]any{
 			"Key": terminal.EntityNameColor(req.key),
 		}))
 	}
@@ -391,7 +391,7 @@ func (opts *Options) report(req request, result Result, syncErr error) int {
 	if syncErr == nil {
 		if !req.json {
 			opts.UI.Ok()
-			opts.UI.Say("%s", i18n.T("sync.done", map[string]any{
+			opts.UI.Print("%s", i18n.T("sync.done", map[string]any{
 				"Key": terminal.EntityNameColor(req.key),
 			}))
 		}
