@@ -79,6 +79,15 @@ func main() {
 		return
 	}
 
+	// Completion needs neither a login nor the config file, and the host
+	// runs it on every tab press, so it is answered before either is read.
+	if len(args) > 0 && args[0] == metadata.CompletionRequest {
+		for _, candidate := range metadata.Complete(bluemix.EnvPluginNamespace.Get(), args[1:]) {
+			fmt.Println(candidate)
+		}
+		return
+	}
+
 	// Run directly, the binary takes the namespace as leading words, as in
 	// "kp-sync kp key sync KEY"; the host passes it in the environment.
 	if namespace, rest := splitNamespace(args); namespace != "" {

@@ -170,7 +170,7 @@ func correlationIDs(requests []standin.Request) []string {
 	return ids
 }
 
-func syncRequests(e *faultEnv) []standin.Request {
+func (e *faultEnv) syncRequests() []standin.Request {
 	return e.srv.RequestsTo("/actions/sync")
 }
 
@@ -182,7 +182,7 @@ func TestFaultServerErrorBurstRecovers(t *testing.T) {
 	run := e.syncKey(t)
 
 	assertExit(t, run, 0)
-	requests := syncRequests(e)
+	requests := e.syncRequests()
 	if len(requests) != 3 {
 		t.Fatalf("stand-in got %d sync requests, want 3 (503, dropped, then success)", len(requests))
 	}
@@ -202,7 +202,7 @@ func TestFaultServerErrorExhaustsRetries(t *testing.T) {
 	result, run := e.syncKeyJSON(t)
 
 	assertExit(t, run, 1)
-	requests := syncRequests(e)
+	requests := e.syncRequests()
 	if len(requests) != 5 {
 		t.Fatalf("stand-in got %d sync requests, want 5", len(requests))
 	}
@@ -242,7 +242,7 @@ func TestFaultRetriedSyncTooEarly(t *testing.T) {
 			if result.Status != keysync.StatusTooEarly || result.Error == nil || !result.Error.EarlierAttemptMayHaveSucceeded {
 				t.Errorf("result = %+v, want too_early with earlier_attempt_may_have_succeeded", result)
 			}
-			if n := len(syncRequests(e)); n != 2 {
+			if n := len(e.syncRequests()); n != 2 {
 				t.Errorf("stand-in got %d sync requests, want 2", n)
 			}
 		})
@@ -269,7 +269,7 @@ func TestFaultRateLimitRetryAfter(t *testing.T) {
 	run := e.syncKey(t)
 
 	assertExit(t, run, 0)
-	requests := syncRequests(e)
+	requests := e.syncRequests()
 	if len(requests) != 2 {
 		t.Fatalf("stand-in got %d sync requests, want 2", len(requests))
 	}
@@ -286,7 +286,7 @@ func TestFaultRateLimitWithoutRetryAfter(t *testing.T) {
 	run := e.syncKey(t)
 
 	assertExit(t, run, 0)
-	if n := len(syncRequests(e)); n != 3 {
+	if n := len(e.syncRequests()); n != 3 {
 		t.Errorf("stand-in got %d sync requests, want 3", n)
 	}
 }
@@ -322,7 +322,7 @@ func TestFaultServerHangsTimesOut(t *testing.T) {
 		t.Errorf("result = %+v, want kind timeout", result)
 	}
 	assertContains(t, "stderr", run.Stderr, "did not answer in time", e.srv.URL, result.CorrelationID)
-	if n := len(syncRequests(e)); n != 5 {
+	if n := len(e.syncRequests()); n != 5 {
 		t.Errorf("stand-in got %d sync requests, want 5", n)
 	}
 	// The bound is the documented worst case, not a speed goal: an attempt
@@ -397,7 +397,7 @@ func TestFaultTLSSkippedWhenSSLDisabled(t *testing.T) {
 	run := e.syncKey(t)
 
 	assertExit(t, run, 0)
-	if n := len(syncRequests(e)); n != 1 {
+	if n := len(e.syncRequests()); n != 1 {
 		t.Errorf("stand-in got %d sync requests, want 1", n)
 	}
 }
@@ -459,7 +459,7 @@ func TestFaultRedirectNotFollowed(t *testing.T) {
 	if n := target.RequestCount(); n != 0 {
 		t.Errorf("redirect target got %d requests, want 0", n)
 	}
-	if n := len(syncRequests(e)); n != 1 {
+	if n := len(e.syncRequests()); n != 1 {
 		t.Errorf("stand-in got %d sync requests, want 1", n)
 	}
 }
@@ -475,7 +475,7 @@ func TestTokenExpiredRefreshed(t *testing.T) {
 	if n := len(e.srv.RequestsTo("/identity/token")); n != 1 {
 		t.Errorf("IAM got %d token requests, want 1", n)
 	}
-	requests := syncRequests(e)
+	requests := e.syncRequests()
 	if len(requests) != 1 {
 		t.Fatalf("stand-in got %d sync requests, want 1", len(requests))
 	}
@@ -512,7 +512,7 @@ func TestTokenExpiredRefreshRejected(t *testing.T) {
 	if n := len(e.srv.RequestsTo("/identity/token")); n != 1 {
 		t.Errorf("IAM got %d token requests, want 1", n)
 	}
-	if n := len(syncRequests(e)); n != 0 {
+	if n := len(e.syncRequests()); n != 0 {
 		t.Errorf("stand-in got %d sync requests, want 0", n)
 	}
 }
@@ -525,7 +525,7 @@ func TestTokenExpiredRefreshHangs(t *testing.T) {
 
 	assertExit(t, run, 1)
 	assertContains(t, "stderr", run.Stderr, "refreshing it through IAM at "+iam+" failed")
-	if n := len(syncRequests(e)); n != 0 {
+	if n := len(e.syncRequests()); n != 0 {
 		t.Errorf("stand-in got %d sync requests, want 0", n)
 	}
 }
@@ -542,7 +542,7 @@ func TestTokenRevokedRefreshHangs(t *testing.T) {
 		t.Errorf("result = %+v, want kind token_refresh_failed", result)
 	}
 	assertContains(t, "stderr", run.Stderr, "refreshing it failed", "Timeout", "ibmcloud login")
-	if n := len(syncRequests(e)); n != 1 {
+	if n := len(e.syncRequests()); n != 1 {
 		t.Errorf("stand-in got %d sync requests, want 1", n)
 	}
 }
@@ -585,7 +585,7 @@ func TestTokenRevokedRefreshedOnce(t *testing.T) {
 	if n := len(e.srv.RequestsTo("/identity/token")); n != 1 {
 		t.Errorf("IAM got %d token requests, want 1", n)
 	}
-	if n := len(syncRequests(e)); n != 2 {
+	if n := len(e.syncRequests()); n != 2 {
 		t.Errorf("stand-in got %d sync requests, want 2 (401, then the retry)", n)
 	}
 }
@@ -603,7 +603,7 @@ func TestTokenRejectedAfterRefresh(t *testing.T) {
 	if n := len(e.srv.RequestsTo("/identity/token")); n != 1 {
 		t.Errorf("IAM got %d token requests, want 1", n)
 	}
-	if n := len(syncRequests(e)); n != 2 {
+	if n := len(e.syncRequests()); n != 2 {
 		t.Errorf("stand-in got %d sync requests, want 2 (401, refresh, 401)", n)
 	}
 }
@@ -617,7 +617,7 @@ func TestTokenRevokedRefreshRejected(t *testing.T) {
 
 	assertExit(t, run, 1)
 	assertContains(t, "stderr", run.Stderr, "ibmcloud login")
-	if n := len(syncRequests(e)); n != 1 {
+	if n := len(e.syncRequests()); n != 1 {
 		t.Errorf("stand-in got %d sync requests, want 1", n)
 	}
 }
@@ -628,9 +628,9 @@ func TestHostConfigFaults(t *testing.T) {
 		damage func(t *testing.T, path string)
 		want   string
 	}{
-		{"corrupt", func(t *testing.T, path string) { writeFile(t, path, "{\"IAMToken\": \"Bearer abc") }, "is not valid JSON"},
-		{"not an object", func(t *testing.T, path string) { writeFile(t, path, "[1, 2]") }, "is not valid JSON"},
-		{"empty", func(t *testing.T, path string) { writeFile(t, path, "") }, "is not valid JSON"},
+		{"corrupt", func(t *testing.T, path string) { writeFileAt(t, path, "{\"IAMToken\": \"Bearer abc") }, "is not valid JSON"},
+		{"not an object", func(t *testing.T, path string) { writeFileAt(t, path, "[1, 2]") }, "is not valid JSON"},
+		{"empty", func(t *testing.T, path string) { writeFileAt(t, path, "") }, "is not valid JSON"},
 		{"missing", func(t *testing.T, path string) { removeFile(t, path) }, "does not exist"},
 		{"unreadable", func(t *testing.T, path string) {
 			removeFile(t, path)
@@ -673,14 +673,14 @@ func TestPluginConfigFaults(t *testing.T) {
 			// Tests may run as root, which ignores permission bits, so a
 			// regular file where the plugins folder belongs is what stops
 			// the SDK from creating the plug-in's config folder.
-			writeFile(t, filepath.Join(home, ".ibmcloud", "plugins"), "not a folder")
+			writeFileAt(t, filepath.Join(home, ".ibmcloud", "plugins"), "not a folder")
 		}},
 		{"corrupt file", func(t *testing.T, home string) {
 			folder := filepath.Join(home, ".ibmcloud", "plugins", metadata.PluginName)
 			if err := os.MkdirAll(folder, 0o700); err != nil {
 				t.Fatal(err)
 			}
-			writeFile(t, filepath.Join(folder, "config.json"), "{not json")
+			writeFileAt(t, filepath.Join(folder, "config.json"), "{not json")
 		}},
 	}
 	for _, tt := range tests {
@@ -697,14 +697,14 @@ func TestPluginConfigFaults(t *testing.T) {
 			if n := len(e.srv.RequestsTo("/v2/resource_instances/" + e.instance)); n != 1 {
 				t.Errorf("Resource Controller got %d lookups, want 1", n)
 			}
-			if n := len(syncRequests(e)); n != 1 {
+			if n := len(e.syncRequests()); n != 1 {
 				t.Errorf("stand-in got %d sync requests, want 1", n)
 			}
 		})
 	}
 }
 
-func writeFile(t *testing.T, path, content string) {
+func writeFileAt(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
