@@ -106,6 +106,20 @@ func (e *faultEnv) sync(t *testing.T, args []string, env ...string) testhost.Res
 	return e.host.Run(append([]string{"sync"}, args...), env...)
 }
 
+// secondKey adds another key to the instance and returns its ID, for a
+// batch of two.
+func (e *faultEnv) secondKey() string {
+	return e.srv.AddKeys(e.instance, 1)[0]
+}
+
+// keyFile writes keys to a key file, one per line, and returns its path.
+func (e *faultEnv) keyFile(t *testing.T, keys ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "keys.txt")
+	writeFileAt(t, path, strings.Join(keys, "\n")+"\n")
+	return path
+}
+
 // lookupEnv points the plug-in at the stand-in's Resource Controller and
 // regional Key Protect, so that it looks the instance's region up instead
 // of calling KP_TARGET_ADDR.
@@ -748,6 +762,22 @@ func TestHostileKeyRejected(t *testing.T) {
 
 			assertHostileKeyRejected(t, run)
 		})
+		t.Run("batch "+name, func(t *testing.T) {
+			run := e.sync(t, []string{e.key, key, "-i", e.instance})
+
+			assertHostileKeyRejected(t, run)
+		})
+		// In a key file, "#" starts a comment and spaces around a key are
+		// ignored, so those two lines hold a valid alias there.
+		if name == "fragment" || name == "leading space" {
+			continue
+		}
+		t.Run("key file "+name, func(t *testing.T) {
+			run := e.sync(t, []string{"--file", e.keyFile(t, e.key, key), "-i", e.instance})
+
+			assertExit(t, run, 2)
+			assertContains(t, "stderr", run.Stderr, "keys.txt\" line", "Invalid key")
+		})
 	}
 	if n := e.srv.RequestCount(); n != 0 {
 		t.Errorf("stand-in got %d requests, want 0", n)
@@ -848,8 +878,7 @@ func TestHostileTargetAddrRejected(t *testing.T) {
 
 // secretCase is a command run whose output and trace must not contain a
 // secret. Every command that sends the token gets its cases here.
-//
-// TODO: add batch sync (several keys or a key file) once it exists.
+
 type secretCase struct {
 	name string
 	// namespace is the IBMCLOUD_PLUGIN_NAMESPACE of the command, "kp key"
@@ -857,7 +886,7 @@ type secretCase struct {
 	namespace string
 	options   []envOption
 	setup     func(e *faultEnv)
-	args      func(e *faultEnv) []string
+	args      func(t *testing.T, e *faultEnv) []string
 	exit      int
 	// failsBeforeRefresh marks a run that ends before the revoked token
 	// is refreshed.
@@ -870,40 +899,79 @@ type secretCase struct {
 var secretCases = []secretCase{
 	{
 		name: "sync",
-		args: func(e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
+		args: func(t *testing.T, e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
 	},
 	{
 		name: "sync json",
-		args: func(e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance, "-o", "json"} },
+		args: func(t *testing.T, e *faultEnv) []string {
+			return []string{"sync", e.key, "-i", e.instance, "-o", "json"}
+		},
 	},
 	{
 		name:  "sync after server errors",
 		setup: func(e *faultEnv) { e.srv.InjectFaults(standin.Fault{Status: 503}, standin.Fault{Drop: true}) },
-		args:  func(e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
+		args:  func(t *testing.T, e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
 	},
 	{
 		name: "sync with an error body that echoes the token",
 		setup: func(e *faultEnv) {
 			e.srv.InjectFaults(standin.Fault{Status: 400, ContentType: "text/plain", Body: "rejected Authorization: Bearer " + e.token})
 		},
-		args:               func(e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
+		args:               func(t *testing.T, e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
 		exit:               1,
 		failsBeforeRefresh: true,
 	},
 	{
 		name:         "sync with a region lookup",
-		args:         func(e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
+		args:         func(t *testing.T, e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
 		lookupRegion: true,
 	},
 	{
 		name:    "sync with an expired token",
 		options: []envOption{withToken(standin.NewJWT(time.Now().Add(-time.Hour)))},
-		args:    func(e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
+		args:    func(t *testing.T, e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
 	},
 	{
 		name:               "sync with a rejected refresh token",
 		setup:              func(e *faultEnv) { e.srv.RevokeRefreshToken(e.refresh) },
-		args:               func(e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
+		args:               func(t *testing.T, e *faultEnv) []string { return []string{"sync", e.key, "-i", e.instance} },
+		exit:               1,
+		failsBeforeRefresh: true,
+	},
+	{
+		name: "batch sync of keys given as arguments",
+		args: func(t *testing.T, e *faultEnv) []string {
+			return []string{"sync", e.key, e.secondKey(), "-i", e.instance}
+		},
+	},
+	{
+		name: "batch sync from a key file in JSON",
+		args: func(t *testing.T, e *faultEnv) []string {
+			return []string{"sync", "--file", e.keyFile(t, e.key, e.secondKey()), "-i", e.instance, "-o", "json"}
+		},
+	},
+	{
+		name:  "batch sync after server errors",
+		setup: func(e *faultEnv) { e.srv.InjectFaults(standin.Fault{Status: 503}, standin.Fault{Drop: true}) },
+		args: func(t *testing.T, e *faultEnv) []string {
+			return []string{"sync", e.key, e.secondKey(), "-i", e.instance, "--parallel", "1"}
+		},
+	},
+	{
+		name:  "batch sync of every registered key",
+		setup: addRegistration,
+		args: func(t *testing.T, e *faultEnv) []string {
+			return []string{"sync", "--all-registered", "-i", e.instance}
+		},
+	},
+	{
+		name: "batch sync with an error body that echoes the token",
+		setup: func(e *faultEnv) {
+			e.srv.InjectFaults(standin.Fault{Status: 400, ContentType: "text/plain", Body: "rejected Authorization: Bearer " + e.token})
+		},
+		args: func(t *testing.T, e *faultEnv) []string {
+			return []string{"sync", e.key, e.secondKey(), "-i", e.instance, "--parallel", "1"}
+		},
 		exit:               1,
 		failsBeforeRefresh: true,
 	},
@@ -911,13 +979,13 @@ var secretCases = []secretCase{
 		name:      "registrations of every key",
 		namespace: "kp",
 		setup:     addRegistration,
-		args:      func(e *faultEnv) []string { return []string{"registrations", "-i", e.instance} },
+		args:      func(t *testing.T, e *faultEnv) []string { return []string{"registrations", "-i", e.instance} },
 	},
 	{
 		name:      "registrations of a key in JSON",
 		namespace: "kp",
 		setup:     addRegistration,
-		args: func(e *faultEnv) []string {
+		args: func(t *testing.T, e *faultEnv) []string {
 			return []string{"registrations", "-k", e.key, "-i", e.instance, "-o", "json"}
 		},
 	},
@@ -928,7 +996,7 @@ var secretCases = []secretCase{
 			addRegistration(e)
 			e.srv.InjectFaults(standin.Fault{Status: 503}, standin.Fault{Drop: true})
 		},
-		args: func(e *faultEnv) []string { return []string{"registrations", "-i", e.instance} },
+		args: func(t *testing.T, e *faultEnv) []string { return []string{"registrations", "-i", e.instance} },
 	},
 	{
 		name:      "registrations with an error body that echoes the token",
@@ -936,13 +1004,13 @@ var secretCases = []secretCase{
 		setup: func(e *faultEnv) {
 			e.srv.InjectFaults(standin.Fault{Status: 400, ContentType: "text/plain", Body: "rejected Authorization: Bearer " + e.token})
 		},
-		args:               func(e *faultEnv) []string { return []string{"registrations", "-i", e.instance} },
+		args:               func(t *testing.T, e *faultEnv) []string { return []string{"registrations", "-i", e.instance} },
 		exit:               1,
 		failsBeforeRefresh: true,
 	},
 	{
 		name: "sync rejected after refresh",
-		args: func(e *faultEnv) []string { return []string{"sync", e.key, "-i", standin.NewUUID()} },
+		args: func(t *testing.T, e *faultEnv) []string { return []string{"sync", e.key, "-i", standin.NewUUID()} },
 		exit: 1,
 	},
 }
@@ -980,7 +1048,7 @@ func TestSecretsNeverShown(t *testing.T) {
 				if tc.lookupRegion {
 					env = append(env, e.lookupEnv()...)
 				}
-				run := e.host.RunIn(namespace, tc.args(e), env...)
+				run := e.host.RunIn(namespace, tc.args(t, e), env...)
 
 				assertExit(t, run, tc.exit)
 				traceText := run.Stderr
