@@ -561,6 +561,21 @@ func TestTokenRevokedRefreshHangs(t *testing.T) {
 	}
 }
 
+func TestFaultLookupHangs(t *testing.T) {
+	rc := newSilentServer(t)
+	e := newFaultEnv(t)
+	env := append(e.lookupEnv(), "IBMCLOUD_RESOURCE_CONTROLLER_API_ENDPOINT="+rc)
+
+	run := e.syncKey(t, env...)
+
+	assertExit(t, run, 0)
+	assertContains(t, "stderr", run.Stderr, "Could not reach the Resource Controller at "+rc, "targeted region us-south")
+	requests := e.syncRequests()
+	if len(requests) != 1 || requests[0].Region != "us-south" {
+		t.Errorf("sync requests = %d, want 1 in the session's region us-south", len(requests))
+	}
+}
+
 // newSilentServer accepts connections on loopback and never reads or
 // answers, like a hung server, and returns its http:// URL.
 func newSilentServer(t *testing.T) string {
