@@ -576,8 +576,8 @@ func TestFaultLookupHangs(t *testing.T) {
 	}
 }
 
-// newSilentServer accepts connections on loopback and never reads or
-// answers, like a hung server, and returns its http:// URL.
+// newSilentServer accepts connections on loopback and never reads from or
+// writes to them, like a hung server, and returns its http:// URL.
 func newSilentServer(t *testing.T) string {
 	t.Helper()
 	listener, err := net.Listen("tcp", "127.0.0.1:0")

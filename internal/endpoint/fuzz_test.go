@@ -70,8 +70,8 @@ func checkRejection(t *testing.T, addr string, err error) {
 	if !set || len(password) < 4 || strings.Count(addr, password) != 1 {
 		return
 	}
-	if shown, _ := userErr.Data["Value"].(string); strings.Contains(shown, password) {
-		t.Errorf("message value %s repeats the password of %q", shown, addr)
+	if quoted, _ := userErr.Data["Value"].(string); strings.Contains(quoted, password) {
+		t.Errorf("message value %s repeats the password of %q", quoted, addr)
 	}
 }
 
