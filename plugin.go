@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -21,6 +22,8 @@ import (
 	_ "github.com/key-protect-sync/kp-sync/commands/registrations" // registers kp registrations
 	"github.com/key-protect-sync/kp-sync/i18n"
 	"github.com/key-protect-sync/kp-sync/internal/hostconfig"
+	"github.com/key-protect-sync/kp-sync/internal/keyprotect"
+	"github.com/key-protect-sync/kp-sync/internal/session"
 	"github.com/key-protect-sync/kp-sync/internal/usermsg"
 	"github.com/key-protect-sync/kp-sync/metadata"
 )
@@ -50,6 +53,16 @@ func (p *KPSyncPlugin) Run(pluginContext plugin.PluginContext, args []string) {
 		defer closer.Close()
 	}
 
+	// The SDK refreshes IAM tokens with http.DefaultClient, which has no
+	// timeout (ibm-cloud-cli-sdk v1.12.1 common/rest/client.go), so a hung
+	// IAM endpoint would hang the command. The command itself reports an
+	// invalid IBMCLOUD_HTTP_TIMEOUT, so the default applies until then.
+	timeout, err := session.Session{Context: pluginContext, Getenv: os.Getenv}.Timeout()
+	if err != nil {
+		timeout = keyprotect.DefaultTimeout
+	}
+	http.DefaultClient.Timeout = timeout
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -68,6 +81,15 @@ func main() {
 
 	if len(args) == 1 && args[0] == "SendMetadata" {
 		plugin.Start(kpPlugin)
+		return
+	}
+
+	// Completion needs neither a login nor the config file, and the host
+	// runs it on every tab press, so it is answered before either is read.
+	if len(args) > 0 && args[0] == metadata.CompletionRequest {
+		for _, candidate := range metadata.Complete(bluemix.EnvPluginNamespace.Get(), args[1:]) {
+			fmt.Println(candidate)
+		}
 		return
 	}
 

@@ -30,14 +30,21 @@ const (
 // Flag names shared by the commands. The metadata lists a flag with its short
 // name first, as in "i, instance-id".
 const (
-	FlagInstanceID = "instance-id"
-	FlagKeyRing    = "key-ring"
-	FlagOutput     = "output"
-	FlagRegion     = "region"
-	FlagHelp       = "help"
-	FlagKeyID      = "key-id"
-	FlagCRNQuery   = "crn-query"
+	FlagInstanceID    = "instance-id"
+	FlagKeyRing       = "key-ring"
+	FlagOutput        = "output"
+	FlagRegion        = "region"
+	FlagHelp          = "help"
+	FlagKeyID         = "key-id"
+	FlagCRNQuery      = "crn-query"
+	FlagFile          = "file"
+	FlagAllRegistered = "all-registered"
+	FlagParallel      = "parallel"
 )
+
+// OutputFormats are the values of -o, --output; validate.OutputFormat
+// accepts each of them.
+var OutputFormats = []string{"json", "table"}
 
 // ShortFlagRegion is the one-letter name of FlagRegion.
 const ShortFlagRegion = "r"
@@ -56,6 +63,9 @@ type flagSpec struct {
 	short, long   string
 	descriptionID string
 	hasValue      bool
+	// values are the accepted values that shell completion offers; nil
+	// means any value, such as an ID.
+	values []string
 }
 
 // commandSpec describes one command before translation.
@@ -71,12 +81,15 @@ var commands = []commandSpec{
 		namespace:     NamespaceKPKey,
 		name:          CommandSync,
 		descriptionID: "command.sync.description",
-		usage:         "ibmcloud kp key sync KEY_ID_OR_ALIAS [-i, --instance-id INSTANCE_ID] [--key-ring KEY_RING_ID] [-r, --region REGION] [-o, --output FORMAT]",
+		usage:         "ibmcloud kp key sync (KEY_ID_OR_ALIAS... | --file FILE | --all-registered) [-i, --instance-id INSTANCE_ID] [--key-ring KEY_RING_ID] [-r, --region REGION] [--parallel N] [-o, --output FORMAT]",
 		flags: []flagSpec{
 			{short: "i", long: FlagInstanceID, descriptionID: "flag.instance-id.description", hasValue: true},
 			{long: FlagKeyRing, descriptionID: "flag.key-ring.description", hasValue: true},
 			regionFlag,
-			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true},
+			{long: FlagFile, descriptionID: "flag.file.description", hasValue: true},
+			{long: FlagAllRegistered, descriptionID: "flag.all-registered.description"},
+			{long: FlagParallel, descriptionID: "flag.parallel.description", hasValue: true},
+			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true, values: OutputFormats},
 		},
 	},
 	{
@@ -94,7 +107,7 @@ var commands = []commandSpec{
 			// -r is the key ring here, as in the IBM plug-in, so the region
 			// has its long name only.
 			{long: FlagRegion, descriptionID: regionFlag.descriptionID, hasValue: true},
-			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true},
+			{short: "o", long: FlagOutput, descriptionID: "flag.output.description", hasValue: true, values: OutputFormats},
 		},
 	},
 }
@@ -112,6 +125,9 @@ func Get() plugin.PluginMetadata {
 		Commands:                 Commands(),
 		MinCliVersion:            minCLIVersion,
 		PrivateEndpointSupported: true,
+		// The host then runs "BINARY SendCompletion WORDS..." for tab
+		// completion, which Complete answers.
+		DelegateBashCompletion: true,
 	}
 }
 

@@ -103,3 +103,32 @@ func hasFlag(command plugin.Command, name string) bool {
 	}
 	return false
 }
+
+func TestSyncUsageNamesEveryKeySource(t *testing.T) {
+	i18n.Init("en_US")
+
+	command, ok := metadata.Find(metadata.NamespaceKPKey, metadata.CommandSync)
+	if !ok {
+		t.Fatal("kp key sync is not in the metadata")
+	}
+	for _, part := range []string{"KEY_ID_OR_ALIAS...", "--file FILE", "--all-registered", "--parallel N"} {
+		if !strings.Contains(command.Usage, part) {
+			t.Errorf("usage %q lacks %q", command.Usage, part)
+		}
+	}
+
+	flags := map[string]bool{}
+	for _, flag := range command.Flags {
+		flags[flag.Name] = flag.HasValue
+	}
+	for name, hasValue := range map[string]bool{metadata.FlagFile: true, metadata.FlagAllRegistered: false, metadata.FlagParallel: true} {
+		got, found := flags[name]
+		if !found {
+			t.Errorf("flag %s is missing", name)
+			continue
+		}
+		if got != hasValue {
+			t.Errorf("flag %s HasValue = %v, want %v", name, got, hasValue)
+		}
+	}
+}

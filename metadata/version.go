@@ -7,8 +7,13 @@ import (
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/plugin"
 )
 
-// Version is the plug-in's version, the one place it is set. Release builds
-// may override it with -ldflags "-X .../metadata.Version=1.2.3".
+// Version is the plug-in's version and the one place it is set: SendMetadata
+// reports it, the release file names carry it, and CHANGELOG.md's top entry
+// names it. No build overrides it with -ldflags -X, so every binary of a
+// commit reports the same version; TestVersionBinaryMatchesMetadata and
+// bin/check-release.sh check that. It must be MAJOR.MINOR.BUILD in numbers,
+// the only form the host's VersionType holds. It is a variable only so that
+// tests can try other values.
 var Version = "0.1.0"
 
 // PluginVersion returns Version in the host's form. A part that is not a

@@ -137,6 +137,9 @@ func describe(req request, failure *keyprotect.Error, now time.Time) string {
 	case keyprotect.KindInterrupted:
 		return i18n.T("sync.error.interrupted", data)
 	}
+	if failure.ReasonCode == "" {
+		return i18n.T("sync.error.other-no-reason", data)
+	}
 	return i18n.T("sync.error.other", data)
 }
 

@@ -28,7 +28,7 @@ func TestDescribeSyncFailures(t *testing.T) {
 		{"server", req, keyprotect.KindServer, "Key Protect at https://us-south.kms.cloud.ibm.com failed with status 503 after 5 attempts: Service Unavailable (correlation ID cid-1). Try again later, and give the correlation ID to IBM Cloud support if it persists."},
 		{"unauthorized", req, keyprotect.KindUnauthorized, "Key Protect at https://us-south.kms.cloud.ibm.com rejected the access token for instance 5d5ef2a4-9c19-4b3e-9a6c-6c1d4c4b9a10 (correlation ID cid-1). Check that the instance ID is right and that the instance is in this region, and that your account has access to it."},
 		{"interrupted", req, keyprotect.KindInterrupted, "The sync of key payroll-root was interrupted before Key Protect answered."},
-		{"other", req, keyprotect.KindClient, "Key Protect rejected the sync of key payroll-root with status 503: Service Unavailable (reason , correlation ID cid-1)."},
+		{"other", req, keyprotect.KindClient, "Key Protect rejected the sync of key payroll-root with status 503: Service Unavailable (correlation ID cid-1)."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,6 +41,19 @@ func TestDescribeSyncFailures(t *testing.T) {
 				t.Errorf("describe =\n%s\nwant\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestDescribeOtherWithReason(t *testing.T) {
+	i18n.Init("en_US")
+	req := request{key: "payroll-root", instanceID: "5d5ef2a4-9c19-4b3e-9a6c-6c1d4c4b9a10"}
+	failure := keyprotect.Error{Kind: keyprotect.KindClient, CorrelationID: "cid-1", StatusCode: 422, ReasonCode: "KEY_ACTION_INVALID_ERR", Message: "Invalid action"}
+
+	got := describe(req, &failure, time.Now())
+
+	want := "Key Protect rejected the sync of key payroll-root with status 422: Invalid action (reason KEY_ACTION_INVALID_ERR, correlation ID cid-1)."
+	if got != want {
+		t.Errorf("describe =\n%s\nwant\n%s", got, want)
 	}
 }
 

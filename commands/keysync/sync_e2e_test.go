@@ -375,7 +375,7 @@ func TestSyncBadInputSendsNothing(t *testing.T) {
 		{"fragment in key", []string{"sync", "key#x", "-i", f.instance}, nil, "Invalid key alias"},
 		{"reserved alias", []string{"sync", "rotate", "-i", f.instance}, nil, "reserves"},
 		{"no key", []string{"sync", "-i", f.instance}, nil, "Missing key"},
-		{"two keys", []string{"sync", f.key, f.alias, "-i", f.instance}, nil, "2 keys given"},
+		{"keys and a file", []string{"sync", f.key, "--file", "keys.txt", "-i", f.instance}, nil, "one way only"},
 		{"no instance", []string{"sync", f.key}, nil, "Missing instance ID"},
 		{"instance not a UUID", []string{"sync", f.key, "-i", "my-instance"}, nil, "Invalid instance ID"},
 		{"bad key ring", []string{"sync", f.key, "-i", f.instance, "--key-ring", "a b"}, nil, "Invalid key ring ID"},
@@ -528,7 +528,7 @@ func TestSyncHelp(t *testing.T) {
 	if res.ExitCode != 0 {
 		t.Fatalf("exit = %d, want 0", res.ExitCode)
 	}
-	for _, want := range []string{"NAME:\n  sync - ", "USAGE:\n  ibmcloud kp key sync KEY_ID_OR_ALIAS", "OPTIONS:\n  -i value, --instance-id value"} {
+	for _, want := range []string{"NAME:\n  sync - ", "USAGE:\n  ibmcloud kp key sync (KEY_ID_OR_ALIAS...", "OPTIONS:\n  -i value, --instance-id value"} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("help lacks %q:\n%s", want, res.Stdout)
 		}

@@ -109,7 +109,7 @@ func resourceOf(crn string) string {
 // a line saying that there is nothing to show.
 func (opts *Options) printTable(regs []kp.Registration) {
 	if len(regs) == 0 {
-		opts.UI.Say("%s", i18n.T("registrations.none"))
+		opts.UI.Print("%s", i18n.T("registrations.none"))
 		return
 	}
 
@@ -118,7 +118,7 @@ func (opts *Options) printTable(regs []kp.Registration) {
 		location = time.Local
 	}
 
-	opts.UI.Say("")
+	opts.UI.Print("")
 	table := opts.UI.Table([]string{
 		i18n.T("registrations.table.key-id"),
 		i18n.T("registrations.table.service"),

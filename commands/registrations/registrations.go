@@ -255,12 +255,12 @@ func (opts *Options) client(config keyprotect.Config, ep endpoint.Endpoint) (Lis
 
 func (opts *Options) sayProgress(req request) {
 	if req.key != "" {
-		opts.UI.Say("%s", i18n.T("registrations.progress.key", map[string]any{
+		opts.UI.Print("%s", i18n.T("registrations.progress.key", map[string]any{
 			"Key": terminal.EntityNameColor(req.key),
 		}))
 		return
 	}
-	opts.UI.Say("%s", i18n.T("registrations.progress.all", map[string]any{
+	opts.UI.Print("%s", i18n.T("registrations.progress.all", map[string]any{
 		"Instance": terminal.EntityNameColor(req.instanceID),
 	}))
 }
@@ -301,6 +301,8 @@ func describe(req request, failure *keyprotect.Error) string {
 		return i18n.T("registrations.error.interrupted", data)
 	case failure.StatusCode == 0:
 		return i18n.T("registrations.error.failed", data)
+	case failure.ReasonCode == "":
+		return i18n.T("registrations.error.other-no-reason", data)
 	}
 	return i18n.T("registrations.error.other", data)
 }

@@ -231,7 +231,7 @@ func parseBaseURL(variable, value, parsed string, allowPath bool) (string, error
 	invalid := func(id string) error {
 		return usermsg.Usage(id, map[string]any{
 			"Variable": variable,
-			"Value":    usermsg.Quote(value),
+			"Value":    usermsg.Quote(hideUserInfo(value)),
 		})
 	}
 
@@ -255,10 +255,33 @@ func parseBaseURL(variable, value, parsed string, allowPath bool) (string, error
 	case u.Port() != "" && !validPort(u.Port()):
 		return "", invalid("error.target-addr.port")
 	}
+	// URL.String escapes the host again, which keeps the "%25" of an IPv6
+	// zone such as [fe80::1%25en0] that url.Parse decoded.
+	base := (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
 	if allowPath {
-		return u.Scheme + "://" + u.Host + strings.TrimRight(u.EscapedPath(), "/"), nil
+		return base + strings.TrimRight(u.EscapedPath(), "/"), nil
 	}
-	return u.Scheme + "://" + u.Host, nil
+	return base, nil
+}
+
+// hideUserInfo replaces the user name and password of a URL with "***", so
+// that a message never repeats a password. It works on text that does not
+// parse as a URL too, and on URLs without a scheme ("//user:pw@host").
+func hideUserInfo(addr string) string {
+	_, rest, found := strings.Cut(addr, "//")
+	if !found {
+		return addr
+	}
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return addr
+	}
+	prefix := addr[:len(addr)-len(rest)]
+	return prefix + "***" + rest[at:]
 }
 
 // IsLoopback reports whether host is localhost or a loopback IP address.

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/crn"
+
+	"github.com/key-protect-sync/kp-sync/internal/keyprotect"
 )
 
 // ServiceKeyProtect is the service name in the CRN of a Key Protect
@@ -103,11 +105,11 @@ func (c *Client) Lookup(ctx context.Context, guid string) (Info, error) {
 	switch resp.StatusCode {
 	case http.StatusOK:
 	case http.StatusForbidden:
-		return Info{}, c.failure(LookupDenied, resp.StatusCode, errorMessage(body), nil)
+		return Info{}, c.failure(LookupDenied, resp.StatusCode, errorMessage(body, resp.StatusCode), nil)
 	case http.StatusNotFound:
-		return Info{}, c.failure(LookupNotFound, resp.StatusCode, errorMessage(body), nil)
+		return Info{}, c.failure(LookupNotFound, resp.StatusCode, errorMessage(body, resp.StatusCode), nil)
 	default:
-		return Info{}, c.failure(LookupFailed, resp.StatusCode, errorMessage(body), nil)
+		return Info{}, c.failure(LookupFailed, resp.StatusCode, errorMessage(body, resp.StatusCode), nil)
 	}
 
 	var instance resourceInstance
@@ -137,24 +139,17 @@ func (c *Client) failure(kind LookupKind, status int, message string, err error)
 	return &LookupError{Kind: kind, Endpoint: c.Endpoint, StatusCode: status, Message: message, Err: err}
 }
 
-// maxMessage bounds how much of an unexpected response body a message
-// repeats.
-const maxMessage = 200
-
 // errorMessage returns the message of a Resource Controller error body,
-// {"message": "...", "status_code": N}, else the start of the body.
-func errorMessage(body []byte) string {
+// {"message": "...", "status_code": N}, else the body, as one printable
+// line of bounded length.
+func errorMessage(body []byte, status int) string {
 	var decoded struct {
 		Message string `json:"message"`
 	}
 	if json.Unmarshal(body, &decoded) == nil && decoded.Message != "" {
-		return decoded.Message
+		return keyprotect.ReadableMessage(decoded.Message, status)
 	}
-	text := []rune(strings.TrimSpace(string(body)))
-	if len(text) > maxMessage {
-		return string(text[:maxMessage]) + "..."
-	}
-	return string(text)
+	return keyprotect.ReadableMessage(string(body), status)
 }
 
 // rootCause drops the "Get URL:" layer of a *url.Error, whose URL the

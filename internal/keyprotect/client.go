@@ -110,18 +110,50 @@ func (c *Client) Sync(ctx context.Context, key string) error {
 	})
 }
 
+type stopKey struct{}
+
+// WithStop returns a context for calls that stop cannot cut short: once stop
+// is done, a call lets the attempt in flight finish or time out, and then
+// returns its outcome instead of waiting or retrying. A call that has not
+// sent its first attempt yet returns a KindInterrupted error. The returned
+// context has neither the cancellation nor the deadline of ctx.
+func WithStop(ctx, stop context.Context) context.Context {
+	return context.WithValue(context.WithoutCancel(ctx), stopKey{}, stop)
+}
+
+// stopOf returns the context that ends the retries of a call made with ctx,
+// and whether it was set by WithStop.
+func stopOf(ctx context.Context) (context.Context, bool) {
+	if stop, ok := ctx.Value(stopKey{}).(context.Context); ok {
+		return stop, true
+	}
+	return ctx, false
+}
+
 // call runs one Key Protect call with the token, retry and rate-limit
 // policy. One correlation ID covers every attempt, so the service's logs tie
 // them together.
 func (c *Client) call(ctx context.Context, what string, attempt func(context.Context) error) error {
 	correlationID := uuid.New()
 	ctx = kp.NewContextWithCorrelationID(ctx, &correlationID)
+	stop, draining := stopOf(ctx)
+
+	// stopped ends the call when stop is done between attempts. Under
+	// WithStop, a call that already sent an attempt returns that attempt's
+	// failure, because the request may have reached Key Protect.
+	var last *Error
+	stopped := func(err error, attempts int) *Error {
+		if draining && last != nil {
+			return last
+		}
+		return c.interrupted(err, correlationID.String(), attempts)
+	}
 
 	refreshed := false
 	mayHaveReached := false
 	for try := 0; ; try++ {
-		if err := c.pacer.wait(ctx, c.sleep); err != nil {
-			return c.interrupted(err, correlationID.String(), try)
+		if err := c.pacer.wait(stop, c.sleep); err != nil {
+			return stopped(err, try)
 		}
 
 		token := c.tokens.current()
@@ -136,6 +168,10 @@ func (c *Client) call(ctx context.Context, what string, attempt func(context.Con
 		failure.Attempts = try + 1
 		if ctx.Err() != nil {
 			return c.interrupted(ctx.Err(), correlationID.String(), try+1)
+		}
+		last = failure
+		if draining && stop.Err() != nil {
+			return failure
 		}
 
 		if failure.Kind == KindUnauthorized && !refreshed && c.tokens.canRefresh() {
@@ -173,8 +209,8 @@ func (c *Client) call(ctx context.Context, what string, attempt func(context.Con
 			continue
 		}
 		trace.Logger.Printf("%s failed (%v); retrying in %s (attempt %d of %d)", what, failure.Cause, wait, try+1, c.retry.MaxRetries+1)
-		if err := c.sleep(ctx, wait); err != nil {
-			return c.interrupted(err, correlationID.String(), try+1)
+		if err := c.sleep(stop, wait); err != nil {
+			return stopped(err, try+1)
 		}
 	}
 }

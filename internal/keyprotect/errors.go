@@ -82,11 +82,14 @@ func (e *Error) Unwrap() error {
 }
 
 // Retryable reports whether another attempt may succeed: rate limits, server
-// errors other than 501, time-outs and network failures.
+// errors other than 501, time-outs and network failures other than a host
+// name that does not exist.
 func (e *Error) Retryable() bool {
 	switch e.Kind {
-	case KindRateLimited, KindTimeout, KindConnection:
+	case KindRateLimited, KindTimeout:
 		return true
+	case KindConnection:
+		return !isUnknownHost(e.Cause)
 	case KindServer:
 		return e.StatusCode != http.StatusNotImplemented
 	}
@@ -123,6 +126,10 @@ func (c *Client) classify(err error, info *responseInfo, correlationID string) *
 				failure.Message = apiErr.Reasons[0].Message
 			}
 		}
+		if info.neutralized {
+			failure.Message = strings.ReplaceAll(failure.Message, neutralMarker, errorMsgMarker)
+		}
+		failure.Message = ReadableMessage(failure.Message, apiErr.StatusCode)
 		if info.truncated {
 			failure.Message += " [response cut at 1 MiB]"
 		}
@@ -131,7 +138,7 @@ func (c *Client) classify(err error, info *responseInfo, correlationID string) *
 			failure.NextAllowed, _ = ParseNextAllowed(apiErr.Reasons[0].Message)
 		}
 		if failure.Kind == KindRedirect {
-			failure.Location = info.location
+			failure.Location = ReadableMessage(info.location, 0)
 		}
 		return failure
 	}
@@ -143,7 +150,7 @@ func (c *Client) classify(err error, info *responseInfo, correlationID string) *
 		err = urlErr.Err
 		failure.Cause = err
 	}
-	failure.Message = rootCause(err).Error()
+	failure.Message = ReadableMessage(rootCause(err).Error(), 0)
 	var tooLarge *responseTooLargeError
 	switch {
 	case errors.As(rootCause(err), &tooLarge):
@@ -217,6 +224,13 @@ func isTLSFailure(err error) bool {
 	var record tls.RecordHeaderError
 	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
 		errors.As(err, &invalid) || errors.As(err, &verification) || errors.As(err, &record)
+}
+
+// isUnknownHost reports whether DNS answered that the host name does not
+// exist, which another attempt a few seconds later will not change.
+func isUnknownHost(err error) bool {
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr) && dnsErr.IsNotFound
 }
 
 // isDialFailure reports whether the request never left the machine: the

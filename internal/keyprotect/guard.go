@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // maxBodyBytes bounds how much of an error response the plug-in reads. Key
@@ -33,9 +34,10 @@ func (e *responseTooLargeError) Error() string {
 // responseInfo records what keyprotect-go-client does not pass on from the
 // response of one attempt.
 type responseInfo struct {
-	retryAfter string
-	location   string
-	truncated  bool
+	retryAfter  string
+	location    string
+	truncated   bool
+	neutralized bool // set when neutralizeBrokenErrorJSON renamed the errorMsg marker
 }
 
 type responseInfoKey struct{}
@@ -76,14 +78,19 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 		if len(body) > limit {
 			return nil, &responseTooLargeError{limit: limit}
 		}
-	} else {
-		if len(body) > limit {
-			body = body[:limit]
-			if info != nil {
-				info.truncated = true
-			}
+	} else if len(body) > limit {
+		body = body[:limit]
+		if info != nil {
+			info.truncated = true
 		}
-		body = neutralizeBrokenErrorJSON(body)
+	}
+	body = hideToken(body, req.Header.Get("Authorization"))
+	if resp.StatusCode >= 300 {
+		var neutralized bool
+		body, neutralized = neutralizeBrokenErrorJSON(body)
+		if info != nil {
+			info.neutralized = neutralized
+		}
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
@@ -91,15 +98,57 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// clientErrorBody is the shape keyprotect-go-client v0.17.3 (kp.go, do)
+// decodes an error body into, with the same field types.
+type clientErrorBody struct {
+	Resources []struct {
+		Message string `json:"errorMsg,omitempty"`
+		Reasons []struct {
+			Code     string
+			Message  string
+			Status   int
+			MoreInfo string
+		}
+	} `json:"resources,omitempty"`
+}
+
 // neutralizeBrokenErrorJSON keeps keyprotect-go-client v0.17.3 from printing
-// to stdout: when an error body contains "errorMsg" but is not valid JSON,
-// the client writes the JSON decoding error with fmt.Println, which would
-// corrupt -o json output. Renaming the marker makes the client treat the
-// body as plain text, which it then returns as the message.
-func neutralizeBrokenErrorJSON(body []byte) []byte {
-	marker := []byte("errorMsg")
-	if !bytes.Contains(body, marker) || json.Valid(body) {
+// to stdout. When an error body contains "errorMsg" but does not decode into
+// the client's error shape (it is not JSON, or a field has another type), the
+// client writes the decoding error with fmt.Println, which would corrupt
+// -o json output. Renaming the marker makes the client treat the body as
+// plain text and return it as the message. classify puts the marker back,
+// so the user reads the body as the server sent it.
+func neutralizeBrokenErrorJSON(body []byte) ([]byte, bool) {
+	if !bytes.Contains(body, []byte(errorMsgMarker)) {
+		return body, false
+	}
+	var decoded clientErrorBody
+	if json.Unmarshal(body, &decoded) == nil {
+		return body, false
+	}
+	return bytes.ReplaceAll(body, []byte(errorMsgMarker), []byte(neutralMarker)), true
+}
+
+const (
+	errorMsgMarker = "errorMsg"
+	neutralMarker  = "error_msg"
+)
+
+// privateDataPlaceholder is the SDK's trace.Sanitize replacement for a
+// secret.
+const privateDataPlaceholder = "[PRIVATE DATA HIDDEN]"
+
+// hideToken replaces the bearer token of authorization in body, so that a
+// server that echoes the request cannot make the token appear in the trace
+// or in an error message.
+func hideToken(body []byte, authorization string) []byte {
+	scheme, token, found := strings.Cut(authorization, " ")
+	token = strings.TrimSpace(token)
+	// A short value could occur in a body by chance. IAM access tokens are
+	// JWTs, far longer than 16 characters.
+	if !found || !strings.EqualFold(scheme, "Bearer") || len(token) < 16 {
 		return body
 	}
-	return bytes.ReplaceAll(body, marker, []byte("error_msg"))
+	return bytes.ReplaceAll(body, []byte(token), []byte(privateDataPlaceholder))
 }

@@ -113,3 +113,20 @@ func TestParseNextAllowed(t *testing.T) {
 		}
 	}
 }
+
+func TestWorstCaseScalesWithTimeout(t *testing.T) {
+	tests := []struct {
+		timeout time.Duration
+		want    time.Duration
+	}{
+		// Five attempts, and waits of 0.5, 1, 2 and 4 s between them.
+		{time.Second, 12500 * time.Millisecond},
+		{10 * time.Second, 57500 * time.Millisecond},
+		{60 * time.Second, 307500 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		if got := DefaultRetryPolicy().WorstCase(tt.timeout); got != tt.want {
+			t.Errorf("WorstCase(%s) = %s, want %s", tt.timeout, got, tt.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	bhttp "github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/http"
+	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/trace"
 )
 
 // TransportOptions are the connection settings of the plug-in's HTTP calls.
@@ -27,7 +28,7 @@ func (o TransportOptions) withDefaults() TransportOptions {
 }
 
 // newTransport returns the round tripper of every call the plug-in makes:
-// the SDK's trace transport over the guard, over a keep-alive transport
+// the SDK's trace transport when tracing is on, over the guard, over a keep-alive transport
 // with the timeout applied to dialing, the TLS handshake and the response
 // headers.
 func newTransport(opts TransportOptions) http.RoundTripper {
@@ -42,7 +43,18 @@ func newTransport(opts TransportOptions) http.RoundTripper {
 		IdleConnTimeout:       90 * time.Second,
 		ForceAttemptHTTP2:     true,
 	}
-	return bhttp.NewTraceLoggingTransport(&guard{next: base})
+
+	// The SDK's TraceLoggingTransport dumps and sanitizes every request and
+	// response even when tracing is off, compiling three regular expressions
+	// each time (ibm-cloud-cli-sdk v1.12.1, bluemix/http/transport.go and
+	// bluemix/trace/trace.go:100), which was an eighth of the CPU time of
+	// BenchmarkSyncInProcess. It is put in front only when the trace logger
+	// prints somewhere.
+	var transport http.RoundTripper = &guard{next: base}
+	if _, off := trace.Logger.(*trace.NullLogger); !off {
+		transport = bhttp.NewTraceLoggingTransport(transport)
+	}
+	return transport
 }
 
 // NewHTTPClient returns an HTTP client for IBM Cloud calls other than Key

@@ -23,7 +23,7 @@ func Data(failure *keyprotect.Error, instanceID string) map[string]any {
 		"Location":      failure.Location,
 	}
 	if failure.Cause != nil {
-		data["Error"] = failure.Cause.Error()
+		data["Error"] = keyprotect.ReadableMessage(failure.Cause.Error(), 0)
 	}
 	return data
 }

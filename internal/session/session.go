@@ -42,12 +42,27 @@ func (s Session) InstanceID(flag string) (string, error) {
 }
 
 // RequireLogin fails unless the host has a usable IAM session. The host
-// refreshes an expired access token itself when it holds a refresh token.
+// refreshes an expired access token itself when it has a refresh token, and
+// IsLoggedIn returns false without the reason when that refresh fails.
 func (s Session) RequireLogin() error {
-	if !s.Context.IsLoggedIn() || s.Context.IAMToken() == "" {
-		return usermsg.Failure("error.not-logged-in", nil, nil)
+	hasRefreshToken := s.Context.IAMRefreshToken() != ""
+	if s.Context.IsLoggedIn() && s.Context.IAMToken() != "" {
+		return nil
 	}
-	return nil
+	if hasRefreshToken && s.Context.IAMToken() != "" {
+		return usermsg.Failure("error.token.refresh-failed", map[string]any{"Endpoint": s.iamEndpoint()}, nil)
+	}
+	return usermsg.Failure("error.not-logged-in", nil, nil)
+}
+
+// iamEndpoint returns the IAM URL the SDK's token refresh posts to:
+// IAM_ENDPOINT, else the host config's (RefreshIAMToken in
+// ibm-cloud-cli-sdk v1.12.1 bluemix/configuration/core_config).
+func (s Session) iamEndpoint() string {
+	if endpoint := s.Getenv("IAM_ENDPOINT"); endpoint != "" {
+		return endpoint
+	}
+	return s.Context.IAMEndpoint()
 }
 
 // EnvHTTPTimeout is the host's timeout variable, in seconds. SDK v1.12.1's

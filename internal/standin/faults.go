@@ -9,7 +9,9 @@ import (
 type Fault struct {
 	Status int
 	// RetryAfter is the Retry-After header value; "" sends none.
-	RetryAfter  string
+	RetryAfter string
+	// Location is the Location header value, for redirects; "" sends none.
+	Location    string
 	Body        string
 	ContentType string
 	// Drop closes the connection without a response.
@@ -116,6 +118,9 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault) int
 
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	if f.Location != "" {
+		w.Header().Set("Location", f.Location)
 	}
 	if f.ContentType != "" {
 		w.Header().Set("Content-Type", f.ContentType)

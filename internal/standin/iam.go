@@ -88,6 +88,14 @@ func (s *Server) AddRefreshToken(refresh string) {
 	s.refreshTokens[refresh] = true
 }
 
+// RevokeRefreshToken makes the IAM token endpoint reject the refresh token
+// from now on, as IAM does after a logout or when the session expired.
+func (s *Server) RevokeRefreshToken(refresh string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.refreshTokens, refresh)
+}
+
 type iamTokenResponse struct {
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token"`

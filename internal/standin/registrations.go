@@ -1,3 +1,5 @@
+//lint:file-ignore ST1005 The stand-in returns errors with Key Protect's own capitalized message text.
+
 package standin
 
 import (

@@ -169,12 +169,6 @@ func (s *Server) SetClock(now func() time.Time) {
 	s.clock = now
 }
 
-func (s *Server) now() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.clock()
-}
-
 // AddInstance creates an empty Key Protect instance. Adding an instance that
 // exists keeps its keys.
 func (s *Server) AddInstance(instanceID string) {

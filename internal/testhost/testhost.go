@@ -178,6 +178,13 @@ func ReadConfig(t testing.TB, path string) core_config.Repository {
 	})
 }
 
+// WriteConfig writes the config.json that NewHost writes for opts to path,
+// with the SDK's own config writer, for tools outside tests such as
+// cmd/write-host-config. opts.Binary and opts.Namespace are not used.
+func WriteConfig(path string, opts HostOptions) error {
+	return writeConfig(path, opts)
+}
+
 func writeConfig(path string, opts HostOptions) error {
 	// The .ibmcloud folder must exist before the first write, or the SDK's
 	// plugin.Start would look in .bluemix instead.
@@ -245,6 +252,13 @@ func (h *Host) Run(args []string, env ...string) Result {
 func (h *Host) RunAs(namespace string, args ...string) Result {
 	h.t.Helper()
 	return h.run(namespace, args, nil)
+}
+
+// RunIn runs the plug-in like Run with the given IBMCLOUD_PLUGIN_NAMESPACE
+// and extra env entries.
+func (h *Host) RunIn(namespace string, args []string, env ...string) Result {
+	h.t.Helper()
+	return h.run(namespace, args, env)
 }
 
 func (h *Host) run(namespace string, args, env []string) Result {

@@ -57,6 +57,7 @@ type options struct {
 	keys          keyFlag
 	registrations int
 	latency       time.Duration
+	clockStep     time.Duration
 	urlFile       string
 	keysFile      string
 }
@@ -72,6 +73,7 @@ func parseFlags(args []string) (options, error) {
 	flags.Var(&opts.keys, "key", "key to create, as `ID` or ID=ALIAS; repeatable")
 	flags.IntVar(&opts.registrations, "registrations", 0, "number of registrations to create for each key")
 	flags.DurationVar(&opts.latency, "latency", 0, "delay added to every Key Protect request, such as 50ms")
+	flags.DurationVar(&opts.clockStep, "clock-step", 0, "advance the stand-in's clock by `DURATION` on every reading; more than 1h lets every sync of a key succeed, as benchmarks need")
 	flags.StringVar(&opts.urlFile, "url-file", "", "file to write the base URL to once listening")
 	flags.StringVar(&opts.keysFile, "keys-file", "", "file to write the created key IDs to, one per line")
 
@@ -80,6 +82,9 @@ func parseFlags(args []string) (options, error) {
 	}
 	if flags.NArg() > 0 {
 		return opts, fmt.Errorf("unexpected argument %q: kp-standin takes flags only", flags.Arg(0))
+	}
+	if opts.clockStep < 0 {
+		return opts, errors.New("-clock-step must be 0 or more")
 	}
 	if opts.keyCount < 0 || opts.registrations < 0 {
 		return opts, errors.New("-keys and -registrations must be 0 or more")
@@ -144,6 +149,9 @@ func run(opts options) error {
 func populate(srv *standin.Server, opts options) []string {
 	srv.AddInstance(opts.instance)
 	srv.SetLatency(opts.latency)
+	if opts.clockStep > 0 {
+		srv.SetClock(steppingClock(time.Now(), opts.clockStep))
+	}
 
 	token := opts.token
 	if token == "" {
@@ -172,4 +180,15 @@ func populate(srv *standin.Server, opts options) []string {
 		}
 	}
 	return keyIDs
+}
+
+// steppingClock returns a clock that starts at start and moves on by step
+// at every reading. The stand-in reads its clock under its own lock, so
+// the counter needs none.
+func steppingClock(start time.Time, step time.Duration) func() time.Time {
+	readings := 0
+	return func() time.Time {
+		readings++
+		return start.Add(time.Duration(readings) * step)
+	}
 }
