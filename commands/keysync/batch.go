@@ -127,7 +127,7 @@ func (opts *Options) runBatch(ctx context.Context, command plugin.Command, req r
 
 	if req.json {
 		if err := writeJSON(opts.UI.Writer(), results); err != nil {
-			opts.UI.Failed("%s", err.Error())
+			opts.UI.Failed("%s", i18n.T("error.output.write", map[string]any{"Error": err.Error()}))
 			return commands.ExitFailed
 		}
 	} else {
@@ -176,7 +176,7 @@ func (opts *Options) interruptedBeforeBatch(req request) int {
 			results[i] = newResult(req.forKey(key), endpoint.Endpoint{}, &keyprotect.Error{Kind: keyprotect.KindInterrupted})
 		}
 		if err := writeJSON(opts.UI.Writer(), results); err != nil {
-			opts.UI.Failed("%s", err.Error())
+			opts.UI.Failed("%s", i18n.T("error.output.write", map[string]any{"Error": err.Error()}))
 		}
 	}
 	opts.UI.Failed("%s", i18n.T("batch.interrupted-lookup"))
@@ -188,7 +188,7 @@ func (opts *Options) interruptedBeforeBatch(req request) int {
 func (opts *Options) reportNoRegistrations(req request) int {
 	if req.json {
 		if err := writeJSON(opts.UI.Writer(), []Result{}); err != nil {
-			opts.UI.Failed("%s", err.Error())
+			opts.UI.Failed("%s", i18n.T("error.output.write", map[string]any{"Error": err.Error()}))
 			return commands.ExitFailed
 		}
 		return commands.ExitOK
