@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/terminal"
 
@@ -69,7 +68,11 @@ func (o *batchOutput) drawProgress() {
 		"Done": o.done, "Total": len(o.req.keys), "Failed": o.failed,
 	})
 	fmt.Fprint(o.progress, "\r"+line)
-	o.lineWidth = utf8.RuneCountInString(line)
+	// The byte length bounds the columns the line takes on screen: a
+	// character of a Chinese, Japanese or Korean translation takes two
+	// columns and three bytes, so a count of runes would leave part of it
+	// behind when the line is cleared.
+	o.lineWidth = len(line)
 }
 
 // clearProgress blanks the progress line, so that the next output starts on
