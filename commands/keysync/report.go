@@ -20,7 +20,7 @@ type batchOutput struct {
 	opts      *Options
 	req       request
 	progress  io.Writer // nil when no progress line is shown
-	lineWidth int       // width of the progress line on screen
+	lineWidth int       // columns to blank when clearing the progress line
 	done      int
 	failed    int
 }
@@ -68,10 +68,10 @@ func (o *batchOutput) drawProgress() {
 		"Done": o.done, "Total": len(o.req.keys), "Failed": o.failed,
 	})
 	fmt.Fprint(o.progress, "\r"+line)
-	// The byte length bounds the columns the line takes on screen: a
-	// character of a Chinese, Japanese or Korean translation takes two
-	// columns and three bytes, so a count of runes would leave part of it
-	// behind when the line is cleared.
+	// The byte length is never less than the columns the line takes on
+	// screen. A character of a Chinese, Japanese or Korean translation
+	// takes two columns and three bytes, so a count of runes would leave
+	// part of the line behind when it is cleared.
 	o.lineWidth = len(line)
 }
 
