@@ -3,6 +3,7 @@ package endpoint
 import (
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -70,7 +71,15 @@ func checkRejection(t *testing.T, addr string, err error) {
 	if !set || len(password) < 4 || strings.Count(addr, password) != 1 {
 		return
 	}
-	if quoted, _ := userErr.Data["Value"].(string); strings.Contains(quoted, password) {
+	// The value is shown Go-quoted, and an escape such as \xb0 next to
+	// digits could spell the password by chance, so compare the text the
+	// quoting stands for.
+	quoted, _ := userErr.Data["Value"].(string)
+	shown, unquoteErr := strconv.Unquote(strings.TrimSuffix(quoted, "..."))
+	if unquoteErr != nil {
+		shown = quoted
+	}
+	if strings.Contains(shown, password) {
 		t.Errorf("message value %s repeats the password of %q", quoted, addr)
 	}
 }
