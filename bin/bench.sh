@@ -22,6 +22,8 @@
 # RUNS (default 30) and WARMUP (default 5) set the number of runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bin/standin.sh
+. bin/standin.sh
 
 go=${GO:-go}
 runs=${RUNS:-30}
@@ -53,17 +55,7 @@ CGO_ENABLED=0 "$go" build "${release_flags[@]}" -o "$work/kp-sync" .
 "$go" build -o "$work/write-host-config" ./internal/testhost/cmd/write-host-config
 "$go" build -o "$work/benchproc" ./internal/benchproc/cmd/benchproc
 
-"$work/kp-standin" -addr 127.0.0.1:0 -instance "$instance" -key "$key_id" -clock-step 2h \
-	-url-file "$work/url" 2>"$work/standin.log" &
-standin_pid=$!
-for _ in $(seq 100); do
-	[ -s "$work/url" ] && break
-	kill -0 "$standin_pid" 2>/dev/null || { cat "$work/standin.log" >&2; exit 1; }
-	sleep 0.1
-done
-url=$(cat "$work/url")
-token=$(sed -n 's/^kp-standin token: //p' "$work/standin.log")
-"$work/write-host-config" -home "$work/home" -iam "$url" -token "$token" >/dev/null
+start_standin "$work" -instance "$instance" -key "$key_id" -clock-step 2h
 
 # The plug-in gets the environment the host gives it; curl ignores it.
 host_env=(env -i PATH="$PATH" HOME="$work/home" IBMCLOUD_HOME="$work/home"

@@ -9,6 +9,8 @@
 # every exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bin/standin.sh
+. bin/standin.sh
 
 go=${GO:-go}
 key_id=0f3a6b7c-1d2e-4f50-8a9b-c0d1e2f3a4b5
@@ -33,22 +35,7 @@ echo "Building the plug-in, the stand-in and the config writer..."
 "$go" build -o "$work/kp-standin" ./internal/standin/cmd/kp-standin
 "$go" build -o "$work/write-host-config" ./internal/testhost/cmd/write-host-config
 
-"$work/kp-standin" -addr 127.0.0.1:0 -instance "$instance" -key "$key_id=$alias" \
-	-url-file "$work/url" 2>"$work/standin.log" &
-standin_pid=$!
-for _ in $(seq 100); do
-	[ -s "$work/url" ] && break
-	kill -0 "$standin_pid" 2>/dev/null || { cat "$work/standin.log" >&2; exit 1; }
-	sleep 0.1
-done
-url=$(cat "$work/url")
-token=$(sed -n 's/^kp-standin token: //p' "$work/standin.log")
-if [ -z "$url" ] || [ -z "$token" ]; then
-	echo "demo: the stand-in did not start:" >&2
-	cat "$work/standin.log" >&2
-	exit 1
-fi
-"$work/write-host-config" -home "$work/home" -iam "$url" -token "$token" >/dev/null
+start_standin "$work" -instance "$instance" -key "$key_id=$alias"
 echo "The stand-in serves key $key_id (alias $alias) of instance $instance at $url."
 
 # sync runs the plug-in as `ibmcloud kp key sync ARGS` would, with a clean

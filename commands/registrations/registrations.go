@@ -221,19 +221,9 @@ func (opts *Options) validate() (request, error) {
 			return request{}, err
 		}
 	}
-	instanceID, err := opts.Session.InstanceID(opts.InstanceID)
+	instanceID, err := opts.Session.Target(opts.InstanceID, opts.KeyRing, opts.Region)
 	if err != nil {
 		return request{}, err
-	}
-	if opts.KeyRing != "" {
-		if err := validate.KeyRing(opts.KeyRing); err != nil {
-			return request{}, err
-		}
-	}
-	if opts.Region != "" {
-		if err := endpoint.CheckRegion(opts.Region); err != nil {
-			return request{}, err
-		}
 	}
 	return request{
 		key:        opts.Key,

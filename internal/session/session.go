@@ -41,6 +41,27 @@ func (s Session) InstanceID(flag string) (string, error) {
 	return instance, nil
 }
 
+// Target returns the instance from the flag or KP_INSTANCE_ID, and checks
+// the key ring and region flags that every Key Protect command takes. An
+// empty key ring or region means none was given.
+func (s Session) Target(instanceFlag, keyRing, region string) (string, error) {
+	instanceID, err := s.InstanceID(instanceFlag)
+	if err != nil {
+		return "", err
+	}
+	if keyRing != "" {
+		if err := validate.KeyRing(keyRing); err != nil {
+			return "", err
+		}
+	}
+	if region != "" {
+		if err := endpoint.CheckRegion(region); err != nil {
+			return "", err
+		}
+	}
+	return instanceID, nil
+}
+
 // RequireLogin fails unless the host has a usable IAM session. The host
 // refreshes an expired access token itself when it has a refresh token, and
 // IsLoggedIn returns false without the reason when that refresh fails.
