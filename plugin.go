@@ -15,6 +15,7 @@ import (
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix"
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/terminal"
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/bluemix/trace"
+	sdki18n "github.com/IBM-Cloud/ibm-cloud-cli-sdk/i18n"
 	"github.com/IBM-Cloud/ibm-cloud-cli-sdk/plugin"
 
 	"github.com/key-protect-sync/kp-sync/commands"
@@ -42,6 +43,11 @@ func (p *KPSyncPlugin) GetMetadata() plugin.PluginMetadata {
 // IBMCLOUD_PLUGIN_NAMESPACE.
 func (p *KPSyncPlugin) Run(pluginContext plugin.PluginContext, args []string) {
 	i18n.Init(pluginContext.Locale())
+
+	// plugin.Start translates the SDK's own words, such as FAILED and OK,
+	// for the host's configured locale only. The plug-in also follows
+	// LC_ALL, LC_MESSAGES and LANG, so the SDK follows the same choice.
+	sdki18n.T = sdki18n.MustTfunc(i18n.Locale())
 
 	terminal.UserAskedForColors = pluginContext.ColorEnabled()
 	terminal.InitColorSupport()

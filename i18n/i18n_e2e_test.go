@@ -218,6 +218,23 @@ func TestLocaleFromLANG(t *testing.T) {
 	}
 }
 
+func TestSDKWordsFollowLANG(t *testing.T) {
+	session := newSyncSession(t, "")
+
+	// A missing key fails, and the SDK prints FAILED in its own words.
+	result := session.sync(t, standin.NewUUID(), "LANG=fr_FR.UTF-8")
+
+	if result.ExitCode != 1 {
+		t.Fatalf("exit code = %d, want 1\nstderr:\n%s", result.ExitCode, result.Stderr)
+	}
+	if !strings.Contains(result.Stderr, "ECHEC") {
+		t.Errorf("stderr lacks the SDK's French FAILED:\n%s", result.Stderr)
+	}
+	if strings.Contains(result.Stderr, "FAILED") {
+		t.Errorf("stderr has the English FAILED:\n%s", result.Stderr)
+	}
+}
+
 func TestHostLocaleBeforeLANG(t *testing.T) {
 	session := newSyncSession(t, "zh_Hant")
 
