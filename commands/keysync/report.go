@@ -40,7 +40,7 @@ func (o *batchOutput) start() {
 	if o.req.duplicates > 0 {
 		o.opts.UI.Info("%s", i18n.T("batch.duplicates", map[string]any{"Count": o.req.duplicates}))
 	}
-	o.opts.UI.Print("%s", i18n.T("batch.start", map[string]any{
+	o.opts.UI.Verbose("%s", i18n.T("batch.start", map[string]any{
 		"Count": len(o.req.keys), "Parallel": min(o.req.parallel, len(o.req.keys)),
 	}))
 }

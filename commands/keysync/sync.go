@@ -257,7 +257,7 @@ func (opts *Options) Run(ctx context.Context) int {
 
 	if !req.json {
 		commands.AnnounceEndpoint(opts.UI, ep)
-		opts.UI.Print("%s", i18n.T("sync.progress", map[string]any{
+		opts.UI.Verbose("%s", i18n.T("sync.progress", map[string]any{
 			"Key": terminal.EntityNameColor(req.key),
 		}))
 	}

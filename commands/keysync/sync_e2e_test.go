@@ -593,3 +593,20 @@ func TestSyncForbidden(t *testing.T) {
 		t.Errorf("stderr lacks the access message:\n%s", res.Stderr)
 	}
 }
+
+func TestSyncQuietLeavesOutInformation(t *testing.T) {
+	f := newFixture(t, testhost.HostOptions{})
+
+	res := f.host.Run([]string{"sync", f.key, "-i", f.instance}, "KP_TARGET_ADDR="+f.srv.URL, "IBMCLOUD_QUIET=true")
+
+	if res.ExitCode != 0 {
+		t.Fatalf("exit = %d, want 0\nstderr:\n%s", res.ExitCode, res.Stderr)
+	}
+	want := "Key Protect notified the resources associated with key " + f.key + " again. Services can take up to four hours to respond.\n"
+	if res.Stdout != want {
+		t.Errorf("stdout = %q, want only the result %q", res.Stdout, want)
+	}
+	if res.Stderr != "" {
+		t.Errorf("stderr = %q, want nothing in quiet mode", res.Stderr)
+	}
+}

@@ -245,12 +245,12 @@ func (opts *Options) client(config keyprotect.Config, ep endpoint.Endpoint) (Lis
 
 func (opts *Options) sayProgress(req request) {
 	if req.key != "" {
-		opts.UI.Print("%s", i18n.T("registrations.progress.key", map[string]any{
+		opts.UI.Verbose("%s", i18n.T("registrations.progress.key", map[string]any{
 			"Key": terminal.EntityNameColor(req.key),
 		}))
 		return
 	}
-	opts.UI.Print("%s", i18n.T("registrations.progress.all", map[string]any{
+	opts.UI.Verbose("%s", i18n.T("registrations.progress.all", map[string]any{
 		"Instance": terminal.EntityNameColor(req.instanceID),
 	}))
 }
