@@ -313,7 +313,7 @@ func TestBatchFileInvalidLinesSendNothing(t *testing.T) {
 	if result.ExitCode != 2 {
 		t.Errorf("exit status = %d, want 2\nstderr:\n%s", result.ExitCode, result.Stderr)
 	}
-	for _, want := range []string{"Incorrect Usage.", "3 lines", "line 2:", "line 5:", "line 6:", `"../../keys"`} {
+	for _, want := range []string{"Incorrect Usage.", "Invalid lines in the key files: 3.", "line 2:", "line 5:", "line 6:", `"../../keys"`} {
 		if !strings.Contains(result.Stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, result.Stderr)
 		}
@@ -339,7 +339,7 @@ func TestBatchUsageErrorsSendNothing(t *testing.T) {
 		{name: "parallel zero", args: []string{keys[0], keys[1], "--parallel", "0"}, want: "--parallel"},
 		{name: "parallel too high", args: []string{keys[0], "--parallel", "33"}, want: "from 1 to 32"},
 		{name: "keys and file", args: []string{keys[0], "--file", empty}, want: "one way only"},
-		{name: "file without keys", args: []string{"--file", empty}, want: "contain no key"},
+		{name: "file without keys", args: []string{"--file", empty}, want: "No key found in"},
 		{name: "missing file", args: []string{"--file", filepath.Join(t.TempDir(), "absent")}, want: "Cannot read key file"},
 	}
 	for _, tt := range tests {
