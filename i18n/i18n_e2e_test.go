@@ -136,7 +136,7 @@ func checkUsageErrorTranslated(t *testing.T, locale string) {
 	}
 	wants := []string{
 		render(t, locale, "error.incorrect-usage", nil),
-		render(t, locale, "error.key.alias-character", map[string]any{"Value": `"bad/alias"`, "Position": 4}),
+		render(t, locale, "error.key.alias-character", map[string]any{"Value": `"bad/alias"`, "Position": 4, "Character": `'/'`}),
 		render(t, locale, "help.name", nil),
 		render(t, locale, "help.usage", nil),
 		render(t, locale, "help.options", nil),

@@ -7,7 +7,9 @@
 package validate
 
 import (
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/key-protect-sync/kp-sync/internal/usermsg"
 )
@@ -69,9 +71,14 @@ func KeyIDOrAlias(s string) error {
 			"Length": len(s), "Min": aliasMinLength, "Max": aliasMaxLength,
 		})
 	}
-	for i := 0; i < len(s); i++ {
-		if !isAliasByte(s[i]) {
-			return newError("error.key.alias-character", s, map[string]any{"Position": i + 1})
+	position := 0
+	for _, r := range s {
+		position++
+		if r >= utf8.RuneSelf || !isAliasByte(byte(r)) {
+			return newError("error.key.alias-character", s, map[string]any{
+				"Position":  position,
+				"Character": strconv.QuoteRune(r),
+			})
 		}
 	}
 	if reservedAliases[s] {

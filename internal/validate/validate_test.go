@@ -139,3 +139,17 @@ func assertMessage(t *testing.T, err error, want string) {
 		t.Errorf("message ID = %s, want %s", userErr.ID, want)
 	}
 }
+
+func TestAliasCharacterNamesRune(t *testing.T) {
+	err := KeyIDOrAlias("schlüssel")
+	var userErr *usermsg.Error
+	if !errors.As(err, &userErr) {
+		t.Fatalf("error %v is not a *usermsg.Error", err)
+	}
+	if got := userErr.Data["Position"]; got != 5 {
+		t.Errorf("Position = %v, want 5, counted in characters", got)
+	}
+	if got := userErr.Data["Character"]; got != "'ü'" {
+		t.Errorf("Character = %v, want 'ü'", got)
+	}
+}
