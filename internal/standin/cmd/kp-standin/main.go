@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -51,6 +52,7 @@ func (k *keyFlag) Set(value string) error {
 type options struct {
 	addr          string
 	instance      string
+	region        string
 	token         string
 	refreshToken  string
 	keyCount      int
@@ -67,6 +69,7 @@ func parseFlags(args []string) (options, error) {
 	flags := flag.NewFlagSet("kp-standin", flag.ContinueOnError)
 	flags.StringVar(&opts.addr, "addr", "127.0.0.1:0", "loopback `HOST:PORT` to listen on; port 0 picks a free port")
 	flags.StringVar(&opts.instance, "instance", demoInstance, "Key Protect instance `ID` to create")
+	flags.StringVar(&opts.region, "instance-region", "", "`REGION` of the instance: the Resource Controller then returns it, and Key Protect serves the instance under /REGION/ only")
 	flags.StringVar(&opts.token, "token", "", "bearer `TOKEN` to accept; empty generates a JWT-shaped token valid for one hour and prints it")
 	flags.StringVar(&opts.refreshToken, "refresh-token", "", "IAM refresh `TOKEN` to accept at /identity/token")
 	flags.IntVar(&opts.keyCount, "keys", 0, "number of keys with random IDs to create")
@@ -88,6 +91,9 @@ func parseFlags(args []string) (options, error) {
 	}
 	if opts.keyCount < 0 || opts.registrations < 0 {
 		return opts, errors.New("-keys and -registrations must be 0 or more")
+	}
+	if opts.region != "" && !slices.Contains(standin.Regions, opts.region) {
+		return opts, fmt.Errorf("-instance-region %q is not a Key Protect region; use one of %s", opts.region, strings.Join(standin.Regions, ", "))
 	}
 	return opts, nil
 }
@@ -148,6 +154,11 @@ func run(opts options) error {
 // the IDs of all keys created.
 func populate(srv *standin.Server, opts options) []string {
 	srv.AddInstance(opts.instance)
+	if opts.region != "" {
+		crn := "crn:v1:bluemix:public:kms:" + opts.region + ":a/" + standin.TokenAccountID + ":" + opts.instance + "::"
+		srv.AddResourceInstance(opts.instance, crn, opts.region)
+		srv.RestrictInstanceRegion(opts.instance, opts.region)
+	}
 	srv.SetLatency(opts.latency)
 	if opts.clockStep > 0 {
 		srv.SetClock(steppingClock(time.Now(), opts.clockStep))

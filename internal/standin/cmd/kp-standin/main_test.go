@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -60,5 +61,42 @@ func TestClockStepAllowsRepeatedSyncs(t *testing.T) {
 		if resp.StatusCode != http.StatusNoContent {
 			t.Errorf("sync %d got status %d, want 204", attempt, resp.StatusCode)
 		}
+	}
+}
+
+func TestInstanceRegionServesLookup(t *testing.T) {
+	srv := standin.New()
+	t.Cleanup(srv.Close)
+	token := standin.NewJWT(time.Now().Add(time.Hour))
+	opts, err := parseFlags([]string{"-token", token, "-instance-region", "eu-de"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	populate(srv, opts)
+
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/v2/resource_instances/"+demoInstance, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var instance struct {
+		RegionID string `json:"region_id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&instance); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || instance.RegionID != "eu-de" {
+		t.Errorf("lookup = %d, region %q; want 200, eu-de", resp.StatusCode, instance.RegionID)
+	}
+}
+
+func TestParseFlagsRejectsUnknownRegion(t *testing.T) {
+	if _, err := parseFlags([]string{"-instance-region", "mars-north"}); err == nil {
+		t.Error("parseFlags accepted -instance-region mars-north")
 	}
 }
