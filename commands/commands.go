@@ -74,6 +74,21 @@ func WantsHelp(args []string) bool {
 	return false
 }
 
+// Prelude handles what every command does with its parsed command line
+// before it runs: a parse error ends the command with the usage message,
+// and a help request prints the help. done is false when the command
+// should go on.
+func Prelude(ui terminal.UI, command plugin.Command, help bool, err error) (code int, done bool) {
+	if err != nil {
+		return Fail(ui, command, err), true
+	}
+	if help {
+		PrintHelp(ui, command)
+		return ExitOK, true
+	}
+	return ExitOK, false
+}
+
 // PrintHelp writes the help of command to stdout.
 func PrintHelp(ui terminal.UI, command plugin.Command) {
 	ui.Print("%s", strings.TrimSuffix(metadata.Help(command), "\n"))

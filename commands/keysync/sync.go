@@ -74,12 +74,8 @@ const (
 func Run(ctx context.Context, env commands.Env, args []string) int {
 	opts, err := Parse(args)
 	command, _ := metadata.Find(metadata.NamespaceKPKey, metadata.CommandSync)
-	if err != nil {
-		return commands.Fail(env.UI, command, err)
-	}
-	if opts.Help {
-		commands.PrintHelp(env.UI, command)
-		return commands.ExitOK
+	if code, done := commands.Prelude(env.UI, command, err == nil && opts.Help, err); done {
+		return code
 	}
 
 	opts.UI = env.UI

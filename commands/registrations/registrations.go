@@ -59,12 +59,8 @@ type Options struct {
 func Run(ctx context.Context, env commands.Env, args []string) int {
 	opts, err := Parse(args)
 	command, _ := metadata.Find(metadata.NamespaceKP, metadata.CommandRegistrations)
-	if err != nil {
-		return commands.Fail(env.UI, command, err)
-	}
-	if opts.Help {
-		commands.PrintHelp(env.UI, command)
-		return commands.ExitOK
+	if code, done := commands.Prelude(env.UI, command, err == nil && opts.Help, err); done {
+		return code
 	}
 
 	opts.UI = env.UI
