@@ -661,3 +661,53 @@ func waitForRequests(t *testing.T, srv *standin.Server, n int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestBatchAllRegisteredCountsResources(t *testing.T) {
+	e := newEnv(t)
+	keys := e.srv.AddKeys(instanceID, 2)
+	for i, key := range []string{keys[0], keys[1], keys[0]} {
+		e.srv.AddRegistration(instanceID, standin.Registration{
+			KeyID:       key,
+			ResourceCRN: fmt.Sprintf("crn:v1:bluemix:public:cloud-object-storage:global:a/%s:%s:bucket:b-%d", standin.TokenAccountID, instanceID, i),
+		})
+	}
+
+	result := e.run(t, "-o", "json", "--all-registered")
+
+	if result.ExitCode != 0 {
+		t.Fatalf("exit status = %d, want 0\nstderr:\n%s", result.ExitCode, result.Stderr)
+	}
+	var results []struct {
+		Key           string `json:"key"`
+		Registrations *int   `json:"registrations"`
+	}
+	if err := json.Unmarshal([]byte(result.Stdout), &results); err != nil {
+		t.Fatalf("stdout is not a JSON array: %v\n%s", err, result.Stdout)
+	}
+	want := map[string]int{keys[0]: 2, keys[1]: 1}
+	if len(results) != 2 {
+		t.Fatalf("%d results, want 2", len(results))
+	}
+	for _, r := range results {
+		if r.Registrations == nil || *r.Registrations != want[r.Key] {
+			t.Errorf("key %s: registrations = %v, want %d", r.Key, r.Registrations, want[r.Key])
+		}
+	}
+
+	e.srv.SetClock(func() time.Time { return time.Now().Add(2 * time.Hour) })
+	text := e.run(t, "--all-registered")
+	if !strings.Contains(text.Stdout, "registered resources: 2") || !strings.Contains(text.Stdout, "registered resources: 1") {
+		t.Errorf("text output does not give the registered resources of each key:\n%s", text.Stdout)
+	}
+}
+
+func TestBatchArgumentsOmitRegistrations(t *testing.T) {
+	e := newEnv(t)
+	keys := e.srv.AddKeys(instanceID, 2)
+
+	result := e.run(t, "-o", "json", keys[0], keys[1])
+
+	if strings.Contains(result.Stdout, `"registrations"`) {
+		t.Errorf("registrations given without --all-registered, where they are not known:\n%s", result.Stdout)
+	}
+}

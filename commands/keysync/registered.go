@@ -23,7 +23,8 @@ type RegistrationLister interface {
 	ListRegistrations(ctx context.Context, query keyprotect.RegistrationQuery) ([]kp.Registration, error)
 }
 
-// listRegistered sets req.keys to the registered keys of the instance. A
+// listRegistered sets req.keys to the registered keys of the instance, and
+// req.registered to the number of registrations of each. A
 // cached region that turns out to be stale is looked up again once, as for
 // a single key. It returns the endpoint that served the listing and its
 // client.
@@ -38,18 +39,19 @@ func (opts *Options) listRegistered(ctx context.Context, req *request, ep endpoi
 			return err
 		}
 		client = atClient
-		req.keys, err = opts.registeredKeys(ctx, *req, atClient)
+		req.keys, req.registered, err = opts.registeredKeys(ctx, *req, atClient)
 		return err
 	})
 	return at, client, err
 }
 
 // registeredKeys returns the ID of every key of the instance that has a
-// registration, in the order of first appearance in the listing.
-func (opts *Options) registeredKeys(ctx context.Context, req request, client Syncer) ([]string, error) {
+// registration, in the order of first appearance in the listing, and the
+// number of registrations of each.
+func (opts *Options) registeredKeys(ctx context.Context, req request, client Syncer) ([]string, map[string]int, error) {
 	lister, ok := client.(RegistrationLister)
 	if !ok {
-		return nil, fmt.Errorf("the Key Protect client %T cannot list registrations", client)
+		return nil, nil, fmt.Errorf("the Key Protect client %T cannot list registrations", client)
 	}
 	if !req.json {
 		opts.UI.Print("%s", i18n.T("batch.listing", map[string]any{"Instance": req.instanceID}))
@@ -57,22 +59,24 @@ func (opts *Options) registeredKeys(ctx context.Context, req request, client Syn
 
 	registrations, err := lister.ListRegistrations(ctx, keyprotect.RegistrationQuery{})
 	if err != nil {
-		return nil, fmt.Errorf("list the registrations of instance %s: %w", req.instanceID, err)
+		return nil, nil, fmt.Errorf("list the registrations of instance %s: %w", req.instanceID, err)
 	}
 
 	ids := make([]string, 0, len(registrations))
+	counts := make(map[string]int)
 	for _, registration := range registrations {
 		// The IDs go into URL paths unescaped, so even IDs from the
 		// service's own response are checked first.
 		if !validate.IsUUID(registration.KeyID) {
-			return nil, usermsg.Failure("batch.listing.error.bad-key-id", map[string]any{
+			return nil, nil, usermsg.Failure("batch.listing.error.bad-key-id", map[string]any{
 				"Value": usermsg.Quote(registration.KeyID), "Instance": req.instanceID,
 			}, nil)
 		}
 		ids = append(ids, registration.KeyID)
+		counts[registration.KeyID]++
 	}
 	keys, _ := uniqueKeys(ids)
-	return keys, nil
+	return keys, counts, nil
 }
 
 // failListing reports a failed registrations listing, after which no key

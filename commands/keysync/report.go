@@ -188,8 +188,22 @@ func statusColor(status Status, label string) string {
 
 // resultDetail explains a result in one line for the per-key line and the
 // Detail column: when a too-early key may be synced again, and the status,
-// reason code, message and correlation ID of a failure.
+// reason code, message and correlation ID of a failure. With
+// --all-registered it also gives the number of registered resources.
 func resultDetail(result Result) string {
+	detail := statusDetail(result)
+	if result.Registrations == nil {
+		return detail
+	}
+	data := map[string]any{"Count": *result.Registrations, "Detail": detail}
+	if detail == "" {
+		return i18n.T("batch.detail.registrations", data)
+	}
+	return i18n.T("batch.detail.with-registrations", data)
+}
+
+// statusDetail is the part of resultDetail that depends on the status.
+func statusDetail(result Result) string {
 	switch result.Status {
 	case StatusSynced:
 		return ""

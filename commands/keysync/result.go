@@ -25,15 +25,19 @@ const (
 // Result is the JSON object -o json prints for one key. The README documents
 // every field; change both together.
 type Result struct {
-	Key           string       `json:"key"`
-	InstanceID    string       `json:"instance_id"`
-	KeyRing       string       `json:"key_ring,omitempty"`
-	Status        Status       `json:"status"`
-	Endpoint      string       `json:"endpoint"`
-	Region        string       `json:"region,omitempty"`
-	RegionSource  string       `json:"region_source"`
-	CorrelationID string       `json:"correlation_id,omitempty"`
-	NextAllowed   *time.Time   `json:"next_allowed,omitempty"`
+	Key           string     `json:"key"`
+	InstanceID    string     `json:"instance_id"`
+	KeyRing       string     `json:"key_ring,omitempty"`
+	Status        Status     `json:"status"`
+	Endpoint      string     `json:"endpoint"`
+	Region        string     `json:"region,omitempty"`
+	RegionSource  string     `json:"region_source"`
+	CorrelationID string     `json:"correlation_id,omitempty"`
+	NextAllowed   *time.Time `json:"next_allowed,omitempty"`
+
+	// Registrations is the number of resources registered with the key,
+	// known with --all-registered only, which lists them anyway.
+	Registrations *int         `json:"registrations,omitempty"`
 	Error         *ResultError `json:"error,omitempty"`
 }
 
@@ -77,6 +81,10 @@ func newResult(req request, ep endpoint.Endpoint, err error) Result {
 		Region:       ep.Region,
 		RegionSource: string(ep.Source),
 		Status:       StatusSynced,
+	}
+	if req.registered != nil {
+		count := req.registered[req.key]
+		result.Registrations = &count
 	}
 	if err == nil {
 		return result

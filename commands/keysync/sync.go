@@ -205,6 +205,10 @@ type request struct {
 	keyRing    string
 	json       bool
 	parallel   int
+
+	// registered counts the registrations of each key ID, when
+	// --all-registered listed them; nil otherwise.
+	registered map[string]int
 }
 
 // forKey returns req for the result of one key of a batch.
