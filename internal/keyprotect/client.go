@@ -179,7 +179,7 @@ func (c *Client) call(ctx context.Context, what string, attempt func(context.Con
 			trace.Logger.Printf("Key Protect returned 401 for %s; refreshing the IAM token once and retrying", what)
 			if _, refreshErr := c.tokens.refreshAfter(token); refreshErr != nil {
 				// Another caller already refreshed and this token is the
-				// new one, so the 401 stands.
+				// new one, so the 401 is final.
 				if errors.Is(refreshErr, errAlreadyRefreshed) {
 					return failure
 				}

@@ -3,7 +3,7 @@
 // keyprotect-go-client formats key IDs and aliases into the URL path without
 // escaping, so these checks are what keeps "../", "?", "#" and "%2F" out of
 // the requests. Each check returns a *usermsg.Error that names the value and
-// says what is expected.
+// states what is expected.
 package validate
 
 import (
