@@ -115,6 +115,9 @@ func main() {
 			commands.PrintHelp(ui, command)
 			os.Exit(commands.ExitOK)
 		}
+		// plugin.Start, which sets the SDK's words such as FAILED, does not
+		// run on this path.
+		sdki18n.T = sdki18n.MustTfunc(i18n.Locale())
 		ui.Failed("%s", commands.Message(err.(*usermsg.Error)))
 		os.Exit(commands.ExitFailed)
 	}

@@ -235,6 +235,29 @@ func TestSDKWordsFollowLANG(t *testing.T) {
 	}
 }
 
+func TestMissingConfigInLANGLocale(t *testing.T) {
+	session := newSyncSession(t, "")
+	if err := os.Remove(session.host.ConfigPath()); err != nil {
+		t.Fatal(err)
+	}
+
+	result := session.sync(t, session.key, "LANG=fr_FR.UTF-8")
+
+	if result.ExitCode != 1 {
+		t.Fatalf("exit code = %d, want 1\nstderr:\n%s", result.ExitCode, result.Stderr)
+	}
+	want := render(t, "fr_FR", "error.config.missing", map[string]any{"Path": session.host.ConfigPath()})
+	if !strings.Contains(result.Stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, result.Stderr)
+	}
+	if !strings.Contains(result.Stderr, "ECHEC") || strings.Contains(result.Stderr, "FAILED") {
+		t.Errorf("stderr lacks the SDK's French FAILED, ECHEC:\n%s", result.Stderr)
+	}
+	if requests := session.srv.Requests(); len(requests) != 0 {
+		t.Errorf("the stand-in got %d requests, want 0", len(requests))
+	}
+}
+
 func TestHostLocaleBeforeLANG(t *testing.T) {
 	session := newSyncSession(t, "zh_Hant")
 
