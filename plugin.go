@@ -130,6 +130,8 @@ func main() {
 func run(kpPlugin *KPSyncPlugin, args []string) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
+			// The SDK may panic before it sets its own words, such as FAILED.
+			sdki18n.T = sdki18n.MustTfunc(i18n.Locale())
 			terminal.NewStdUI().Failed("%s", i18n.T("error.internal", map[string]any{"Error": fmt.Sprint(r)}))
 			code = commands.ExitFailed
 		}
