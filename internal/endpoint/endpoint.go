@@ -259,7 +259,18 @@ func parseBaseURL(variable, value, parsed string, allowPath bool) (string, error
 	// zone such as [fe80::1%25en0] that url.Parse decoded.
 	base := (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
 	if allowPath {
-		return base + strings.TrimRight(u.EscapedPath(), "/"), nil
+		base += strings.TrimRight(u.EscapedPath(), "/")
+	}
+
+	// A host that url.Parse accepts can still come back as a URL it rejects,
+	// such as an IPv6 zone with a byte that is not UTF-8. Only a base URL
+	// that parses again to the same host is used.
+	again, err := url.Parse(base)
+	if err != nil || again.Host != u.Host {
+		if variable != EnvTargetAddr {
+			return "", invalid("error.url.not-url")
+		}
+		return "", invalid("error.target-addr.not-url")
 	}
 	return base, nil
 }
