@@ -44,10 +44,7 @@ func (p *KPSyncPlugin) GetMetadata() plugin.PluginMetadata {
 func (p *KPSyncPlugin) Run(pluginContext plugin.PluginContext, args []string) {
 	i18n.Init(pluginContext.Locale())
 
-	// plugin.Start translates the SDK's own words, such as FAILED and OK,
-	// for the host's configured locale only. The plug-in also follows
-	// LC_ALL, LC_MESSAGES and LANG, so the SDK follows the same choice.
-	sdki18n.T = sdki18n.MustTfunc(i18n.Locale())
+	translateSDKWords()
 
 	terminal.UserAskedForColors = pluginContext.ColorEnabled()
 	terminal.InitColorSupport()
@@ -81,7 +78,7 @@ func main() {
 	kpPlugin := &KPSyncPlugin{}
 
 	// The SDK calls GetMetadata, which translates the descriptions, before
-	// Run has the plug-in context, and answers SendMetadata without one. So
+	// Run has the plug-in context, and handles SendMetadata without one. So
 	// the locale comes from the host config file here, and Run finds it set.
 	i18n.Init(hostconfig.Locale(hostconfig.Path()))
 
@@ -91,7 +88,7 @@ func main() {
 	}
 
 	// Completion needs neither a login nor the config file, and the host
-	// runs it on every tab press, so it is answered before either is read.
+	// runs it on every tab press, so it is handled before either is read.
 	if len(args) > 0 && args[0] == metadata.CompletionRequest {
 		for _, candidate := range metadata.Complete(bluemix.EnvPluginNamespace.Get(), args[1:]) {
 			fmt.Println(candidate)
@@ -115,9 +112,7 @@ func main() {
 			commands.PrintHelp(ui, command)
 			os.Exit(commands.ExitOK)
 		}
-		// plugin.Start, which sets the SDK's words such as FAILED, does not
-		// run on this path.
-		sdki18n.T = sdki18n.MustTfunc(i18n.Locale())
+		translateSDKWords()
 		ui.Failed("%s", commands.Message(err.(*usermsg.Error)))
 		os.Exit(commands.ExitFailed)
 	}
@@ -125,13 +120,20 @@ func main() {
 	os.Exit(run(kpPlugin, args))
 }
 
+// translateSDKWords puts the SDK's own words, such as FAILED and OK, in the
+// plug-in's locale. plugin.Start translates them for the host's configured
+// locale only, and not at all when it panics or is not reached, while the
+// plug-in also follows LC_ALL, LC_MESSAGES and LANG.
+func translateSDKWords() {
+	sdki18n.T = sdki18n.MustTfunc(i18n.Locale())
+}
+
 // run starts the plug-in through the SDK and turns a panic inside the SDK,
 // such as its "configuration error", into a FAILED message.
 func run(kpPlugin *KPSyncPlugin, args []string) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			// The SDK may panic before it sets its own words, such as FAILED.
-			sdki18n.T = sdki18n.MustTfunc(i18n.Locale())
+			translateSDKWords()
 			terminal.NewStdUI().Failed("%s", i18n.T("error.internal", map[string]any{"Error": fmt.Sprint(r)}))
 			code = commands.ExitFailed
 		}

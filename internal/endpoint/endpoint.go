@@ -226,7 +226,7 @@ func ParseTargetAddr(addr string) (string, error) {
 // ParseTargetAddr, with a path allowed when allowPath is set. The checks run
 // on parsed, which is value with any placeholder filled in. The messages of
 // the error.target-addr IDs name the variable, so every variable shares
-// them, except the not-URL message, whose example is a Key Protect URL.
+// them.
 func parseBaseURL(variable, value, parsed string, allowPath bool) (string, error) {
 	invalid := func(id string) error {
 		return usermsg.Usage(id, map[string]any{
@@ -235,13 +235,17 @@ func parseBaseURL(variable, value, parsed string, allowPath bool) (string, error
 		})
 	}
 
+	// The not-URL message of KP_TARGET_ADDR gives a Key Protect URL as its
+	// example, so the other variables have their own.
+	notURL := invalid("error.target-addr.not-url")
+	if variable != EnvTargetAddr {
+		notURL = invalid("error.url.not-url")
+	}
+
 	u, err := url.Parse(parsed)
 	switch {
 	case err != nil || u.Host == "" || u.Opaque != "":
-		if variable != EnvTargetAddr {
-			return "", invalid("error.url.not-url")
-		}
-		return "", invalid("error.target-addr.not-url")
+		return "", notURL
 	case u.Scheme != "https" && u.Scheme != "http":
 		return "", invalid("error.target-addr.scheme")
 	case u.Scheme == "http" && !IsLoopback(u.Hostname()):
@@ -267,10 +271,7 @@ func parseBaseURL(variable, value, parsed string, allowPath bool) (string, error
 	// that parses again to the same host is used.
 	again, err := url.Parse(base)
 	if err != nil || again.Host != u.Host {
-		if variable != EnvTargetAddr {
-			return "", invalid("error.url.not-url")
-		}
-		return "", invalid("error.target-addr.not-url")
+		return "", notURL
 	}
 	return base, nil
 }
