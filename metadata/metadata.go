@@ -126,7 +126,7 @@ func Get() plugin.PluginMetadata {
 		MinCliVersion:            minCLIVersion,
 		PrivateEndpointSupported: true,
 		// The host then runs "BINARY SendCompletion WORDS..." for tab
-		// completion, which Complete answers.
+		// completion, whose candidates Complete returns.
 		DelegateBashCompletion: true,
 	}
 }

@@ -328,7 +328,7 @@ func TestSyncSecond401EndsWithAccessMessage(t *testing.T) {
 	f := newFixture(t, testhost.HostOptions{})
 
 	// The token is valid, but the instance does not exist in this region,
-	// which Key Protect answers with 401 whatever the token.
+	// which Key Protect rejects with 401 whatever the token.
 	res := f.run("sync", f.key, "-i", standin.NewUUID())
 
 	if res.ExitCode != 1 {
